@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and CLI-wrapping modules stay outside the server bundle.
+  serverExternalPackages: ['sharp', 'fluent-ffmpeg', '@aws-sdk/client-s3', '@aws-sdk/lib-storage'],
+  poweredByHeader: false,
+};
+
+module.exports = nextConfig;
