@@ -1,0 +1,123 @@
+/**
+ * Environment → typed configuration. The only module that reads process.env:
+ * everything else receives a Config. A bad value stops the process at start
+ * with one message naming the variable.
+ */
+import path from 'node:path';
+import os from 'node:os';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalText = z.string().trim().min(1).optional();
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Where the local store, derived files and the embedded search index live. */
+    DATA_DIR: z.string().min(1).default('./data'),
+    /** Demo content and vocabularies. */
+    CONTENT_DIR: z.string().min(1).default('./content'),
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+    S3_ENDPOINT: z.url().optional(),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name (3–63 lower-case letters, digits, dots, hyphens)')
+      .optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: optionalText,
+    S3_SECRET_ACCESS_KEY: optionalText,
+    /** Path-style URLs (http://host/bucket/key): needed by MinIO, Ceph, Garage and most self-hosted servers. */
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    /** Streams larger than this are sent as multipart uploads, in parts of this size. */
+    S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(8),
+    /** Public base URL of the site, for links in feeds, sitemaps and citations. */
+    SITE_URL: z.url().default('http://localhost:3000'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER !== 's3') return;
+    for (const name of ['S3_BUCKET'] as const) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  dataDir: string;
+  contentDir: string;
+  siteUrl: string;
+  port: number;
+  storage:
+    | { driver: 'local'; root: string; tmpDir: string }
+    | {
+        driver: 's3';
+        endpoint?: string;
+        bucket: string;
+        region: string;
+        credentials?: { accessKeyId: string; secretAccessKey: string };
+        forcePathStyle: boolean;
+        partSizeBytes: number;
+      };
+  cores: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Configuration error: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default) into a Config, or throws one ConfigError naming the first bad variable. */
+export function parseConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset: `FOO= npm start` should behave like no FOO.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const value = cleaned[variable];
+    const shown = value === undefined || /SECRET|KEY/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    dataDir,
+    contentDir: path.resolve(env.CONTENT_DIR),
+    siteUrl: env.SITE_URL.replace(/\/$/, ''),
+    port: env.PORT,
+    storage:
+      env.STORAGE_DRIVER === 's3'
+        ? {
+            driver: 's3',
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET!,
+            region: env.S3_REGION,
+            credentials:
+              env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+                : undefined,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+            partSizeBytes: env.S3_PART_SIZE_MB * 1024 * 1024,
+          }
+        : { driver: 'local', root: path.join(dataDir, 'store'), tmpDir: path.join(dataDir, 'tmp') },
+    cores: os.availableParallelism(),
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once. */
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
