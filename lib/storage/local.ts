@@ -120,7 +120,8 @@ export class LocalObjectStore implements ObjectStore {
 
   private async writeMeta(key: string, contentType: string | undefined): Promise<void> {
     const metaFile = this.metaFor(key);
-    if (!contentType) {
+    // Most types follow from the extension: keep a metadata file only when they do not.
+    if (!contentType || contentType === contentTypeFromName(key)) {
       await fs.rm(metaFile, { force: true });
       return;
     }
