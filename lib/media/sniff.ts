@@ -1,0 +1,63 @@
+/**
+ * What a file really is, from its bytes (never its name or the browser's
+ * claim): binary formats through file-type's magic numbers, and the text
+ * formats the archive accepts (WebVTT, SRT, plain UTF-8 text) by content.
+ */
+import { fileTypeFromBuffer } from 'file-type';
+import fs from 'node:fs/promises';
+import type { MediaKind } from '../records/schema';
+
+export interface SniffedType {
+  mime: string;
+  ext: string;
+  kind: MediaKind;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+function kindOf(mime: string): MediaKind {
+  if (mime.startsWith('image/')) return 'image';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  if (mime === 'application/pdf') return 'document';
+  if (mime === 'text/vtt' || mime === 'application/x-subrip') return 'caption';
+  if (mime.startsWith('text/')) return 'transcript';
+  return 'other';
+}
+
+/** Containers that hold sound only are still reported by file-type as video/*; the caller may refine with ffprobe. */
+export async function sniffBuffer(head: Uint8Array): Promise<SniffedType | undefined> {
+  const found = await fileTypeFromBuffer(head);
+  if (found) {
+    // file-type names MP4 audio "audio/mp4" only for .m4a brands; keep what it says.
+    return { mime: found.mime, ext: found.ext, kind: kindOf(found.mime) };
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, '');
+  if (/^WEBVTT(?:[ \t].*)?(?:\r?\n|$)/.test(text)) return { mime: 'text/vtt', ext: 'vtt', kind: 'caption' };
+  if (/^\d+\r?\n\d{2}:\d{2}:\d{2}[,.]\d{3} --> \d{2}:\d{2}:\d{2}[,.]\d{3}/.test(text)) return { mime: 'application/x-subrip', ext: 'srt', kind: 'caption' };
+  if (isUtf8Text(head)) return { mime: 'text/plain', ext: 'txt', kind: 'transcript' };
+  return undefined;
+}
+
+export async function sniffFile(file: string): Promise<SniffedType | undefined> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return sniffBuffer(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+function isUtf8Text(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.max(0, bytes.length - 4)));
+    // Control characters other than tab and line breaks mean binary.
+    // eslint-disable-next-line no-control-regex
+    return !/[\u0000-\u0008\u000e-\u001f]/.test(text);
+  } catch {
+    return false;
+  }
+}
