@@ -6,6 +6,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import fs from 'node:fs/promises';
 import type { MediaKind } from '../records/schema';
+import { contentTypeFromName, DEFAULT_CONTENT_TYPE } from '../storage/content-type';
 
 export interface SniffedType {
   mime: string;
@@ -35,8 +36,23 @@ export async function sniffBuffer(head: Uint8Array): Promise<SniffedType | undef
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, '');
   if (/^WEBVTT(?:[ \t].*)?(?:\r?\n|$)/.test(text)) return { mime: 'text/vtt', ext: 'vtt', kind: 'caption' };
   if (/^\d+\r?\n\d{2}:\d{2}:\d{2}[,.]\d{3} --> \d{2}:\d{2}:\d{2}[,.]\d{3}/.test(text)) return { mime: 'application/x-subrip', ext: 'srt', kind: 'caption' };
-  if (isUtf8Text(head)) return { mime: 'text/plain', ext: 'txt', kind: 'transcript' };
+  if (isUtf8Text(head, head.length >= HEAD_BYTES)) return { mime: 'text/plain', ext: 'txt', kind: 'transcript' };
   return undefined;
+}
+
+/**
+ * When a file's name promises one kind of media and its bytes are another
+ * (photo.jpg that is really text), a sentence saying so; undefined when they agree.
+ */
+export function nameContentMismatch(name: string, sniffed: SniffedType): string | undefined {
+  const claimed = contentTypeFromName(name);
+  if (claimed === DEFAULT_CONTENT_TYPE) return undefined;
+  const claimedKind = kindOf(claimed.split(';')[0]!);
+  // MP4/WebM/Ogg containers hold audio or video: ffprobe decides which, not the name.
+  const av = (k: MediaKind) => k === 'audio' || k === 'video';
+  if (claimedKind === sniffed.kind || (av(claimedKind) && av(sniffed.kind))) return undefined;
+  if ((claimedKind === 'caption' || claimedKind === 'transcript') && (sniffed.kind === 'caption' || sniffed.kind === 'transcript')) return undefined;
+  return `named like ${claimed.split(';')[0]} but its content is ${sniffed.mime}`;
 }
 
 export async function sniffFile(file: string): Promise<SniffedType | undefined> {
@@ -50,10 +66,11 @@ export async function sniffFile(file: string): Promise<SniffedType | undefined> 
   }
 }
 
-function isUtf8Text(bytes: Uint8Array): boolean {
+/** truncated: the bytes are the head of a longer file, so a character may be cut at the end. */
+function isUtf8Text(bytes: Uint8Array, truncated: boolean): boolean {
   if (bytes.length === 0) return false;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.max(0, bytes.length - 4)));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(truncated ? bytes.subarray(0, Math.max(0, bytes.length - 4)) : bytes);
     // Control characters other than tab and line breaks mean binary.
     // eslint-disable-next-line no-control-regex
     return !/[\u0000-\u0008\u000e-\u001f]/.test(text);

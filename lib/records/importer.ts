@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
-import { sniffFile } from '../media/sniff';
+import { nameContentMismatch, sniffFile } from '../media/sniff';
 import { sha512OfStream } from './digest';
 import { RecordValidationError } from './errors';
 import type { FileInput, RecordRepository } from './repository';
@@ -264,6 +264,11 @@ async function importOne(repository: RecordRepository, item: ImportItem, options
     }
     if (!sniffed || sniffed.kind === 'other') {
       problems.push({ field, message: `${file.name}: not a kind of file the archive keeps (photo, audio, video, PDF, captions or text)` });
+      continue;
+    }
+    const mismatch = nameContentMismatch(file.name, sniffed);
+    if (mismatch) {
+      problems.push({ field, message: `${file.name}: ${mismatch}` });
       continue;
     }
     if (file.of && !names.has(file.of.normalize('NFC'))) problems.push({ field, message: `${file.name}: belongs to ${file.of}, which is not among the record's files` });

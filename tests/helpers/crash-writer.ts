@@ -10,6 +10,7 @@ import { importItems, readFolder } from '../../lib/records/importer';
 import { RecordConflictError } from '../../lib/records/errors';
 import { RecordRepository } from '../../lib/records/repository';
 import { loadVocabularies } from '../../lib/records/vocabularies';
+import type { RecordBodyInput } from '../../lib/records/schema';
 import { LocalObjectStore } from '../../lib/storage/local';
 
 const [dataDir, contentDir, seed] = process.argv.slice(2) as [string, string, string];
@@ -18,7 +19,7 @@ const records = new RecordRepository(store);
 const vocab = loadVocabularies(contentDir);
 const user = { name: `crash-writer ${seed}` };
 
-const body = (slug: string, n: number) => ({
+const body = (slug: string, n: number): RecordBodyInput => ({
   slug,
   type: 'music',
   title: { vi: `Cồng chiêng ${n}`, en: `Gongs ${n}` },

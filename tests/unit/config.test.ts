@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '@/lib/config';
+import { ROOT, runScript } from '../helpers/cli';
+
+describe('configuration', () => {
+  it('runs on embedded defaults with no environment at all', () => {
+    const config = parseConfig({});
+    expect(config.storage).toMatchObject({ driver: 'local', root: path.resolve('data/store') });
+    expect(config.siteUrl).toBe('http://localhost:3000');
+  });
+
+  it('reads the S3 settings', () => {
+    const config = parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'di-san', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
+    expect(config.storage).toMatchObject({ driver: 's3', bucket: 'di-san', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  });
+
+  it.each([
+    [{ STORAGE_DRIVER: 'ftp' }, 'STORAGE_DRIVER'],
+    [{ STORAGE_DRIVER: 's3' }, 'S3_BUCKET'],
+    [{ STORAGE_DRIVER: 's3', S3_BUCKET: 'UPPER' }, 'S3_BUCKET'],
+    [{ STORAGE_DRIVER: 's3', S3_BUCKET: 'ok-bucket', S3_ACCESS_KEY_ID: 'only-one' }, 'S3_SECRET_ACCESS_KEY'],
+    [{ S3_ENDPOINT: 'not a url' }, 'S3_ENDPOINT'],
+    [{ PORT: '99999' }, 'PORT'],
+    [{ SITE_URL: 'localhost' }, 'SITE_URL'],
+  ])('names the bad variable in one message: %j', (env, variable) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message).toMatch(new RegExp(`^Configuration error: ${variable} `));
+  });
+
+  it('never echoes a secret in the message', () => {
+    expect(() => parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_SECRET_ACCESS_KEY: 'hunter2' })).toThrow(/^(?!.*hunter2)/s);
+  });
+
+  it('stops the command line at start with that message', async () => {
+    const result = await runScript('scripts/archive.ts', ['list'], { STORAGE_DRIVER: 'dropbox', DATA_DIR: '/tmp/unused' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^Configuration error: STORAGE_DRIVER /);
+  });
+
+  it('is the only module that reads process.env', () => {
+    const hits = execFileSync('grep', ['-rlE', 'process\\.env', 'app', 'lib', 'scripts', '--include=*.ts', '--include=*.tsx'], { cwd: ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(hits).toEqual(['lib/config.ts']);
+  });
+});
