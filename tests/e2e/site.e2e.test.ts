@@ -1,0 +1,80 @@
+/** A visitor on a phone: the home page lists the demo records, a record shows its media, files seek. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { recordIdFromSeed } from '@/lib/records/ids';
+import { ROOT } from '../helpers/cli';
+import { launchChromium } from './browser';
+
+const baseUrl = inject('baseUrl');
+const shots = path.join(ROOT, 'test-results', 'screenshots');
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  await fs.mkdir(shots, { recursive: true });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 });
+});
+afterAll(async () => browser?.close());
+
+describe('public site', () => {
+  it('lists the published demo records on the home page', async () => {
+    const response = await page.goto(baseUrl);
+    expect(response?.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toContain('Di sản văn hóa các dân tộc thiểu số Quảng Nam');
+    const cards = page.locator('[data-testid=record-list] > li');
+    expect(await cards.count()).toBeGreaterThanOrEqual(30);
+    const titles = await cards.locator('h2').allTextContents();
+    expect(titles).toContain('Lễ hội đâm trâu của người Cơ Tu');
+    // Drafts and restricted records never reach the public list.
+    const drafts = JSON.parse(await fs.readFile(path.join(ROOT, 'content/records/le-mung-lua-moi-ca-dong.json'), 'utf8')) as { title: { vi: string } };
+    expect(titles).not.toContain(drafts.title.vi);
+    await page.screenshot({ path: path.join(shots, 'home-360.png'), fullPage: false });
+  });
+
+  it('filters by community and type through plain links', async () => {
+    await page.goto(baseUrl);
+    await page.getByRole('link', { name: 'Xơ Đăng', exact: true }).click();
+    await page.waitForURL(/group=xo-dang/);
+    const groups = await page.locator('[data-testid=record-list] > li p:first-child').allTextContents();
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) expect(g).toContain('Xơ Đăng');
+  });
+
+  it('opens a record with its photos, video and captions, and redirects a wrong slug', async () => {
+    const id = recordIdFromSeed('demo:le-hoi-dam-trau-co-tu');
+    const response = await page.goto(`${baseUrl}/records/${id}/old-name`);
+    expect(response?.status()).toBe(200);
+    expect(page.url()).toBe(`${baseUrl}/records/${id}/le-hoi-dam-trau-co-tu`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Lễ hội đâm trâu của người Cơ Tu');
+    const image = page.locator('figure img').first();
+    await image.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const img = document.querySelector('figure img') as HTMLImageElement | null;
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    const video = page.locator('video');
+    expect(await video.count()).toBe(1);
+    expect(await video.locator('track').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: path.join(shots, 'record-360.png'), fullPage: true });
+
+    const src = await video.getAttribute('src');
+    const ranged = await fetch(new URL(src!, baseUrl), { headers: { range: 'bytes=0-99' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
+    expect((await ranged.arrayBuffer()).byteLength).toBe(100);
+  });
+
+  it('answers 404 for records the public may not see, exactly as for records that do not exist', async () => {
+    const restricted = recordIdFromSeed('demo:le-bo-ma-teng-ping-co-tu');
+    for (const url of [`/records/${restricted}`, `/records/zzzzzzzz`, `/api/files/${restricted}/files/x.jpg`]) {
+      const response = await fetch(new URL(url, baseUrl));
+      expect(response.status, url).toBe(404);
+    }
+    const page404 = await page.goto(`${baseUrl}/records/${restricted}`);
+    expect(page404?.status()).toBe(404);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Không tìm thấy trang');
+  });
+});
