@@ -145,11 +145,48 @@ function toStream(body: Body): Readable {
   return Readable.from([typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body)]);
 }
 
+/** Told after a version is committed (search indexing, derivative jobs). A failing listener never undoes the commit. */
+export interface CommitListener {
+  (event: { id: string; record: HeritageRecord; version: number; previous?: HeritageRecord }): void | Promise<void>;
+}
+
+export interface RepositoryOptions {
+  clock?: () => Date;
+  listeners?: CommitListener[];
+  /** Where listener failures are reported (they are derived work that can be redone). */
+  onListenerError?: (error: unknown, id: string) => void;
+}
+
 export class RecordRepository {
+  private readonly clock: () => Date;
+  private readonly listeners: CommitListener[];
+  private readonly onListenerError: (error: unknown, id: string) => void;
+
   constructor(
     readonly store: ObjectStore,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: RepositoryOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.listeners = [...(options.listeners ?? [])];
+    this.onListenerError = options.onListenerError ?? ((error, id) => console.error(`after-commit work for record ${id} failed:`, error));
+  }
+
+  /** Adds a listener told after every committed version. */
+  addListener(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async notify(id: string, version: number, previous: HeritageRecord | undefined): Promise<StoredRecord> {
+    const stored = await this.require(id);
+    for (const listener of this.listeners) {
+      try {
+        await listener({ id, record: stored.record, version, previous });
+      } catch (error) {
+        this.onListenerError(error, id);
+      }
+    }
+    return stored;
+  }
 
   /** Writes the OCFL storage root declaration and layout once. */
   async ensureStorageRoot(): Promise<void> {
@@ -250,7 +287,7 @@ export class RecordRepository {
     const id = await this.claimId(input.id);
     await this.claimSlug(body.slug, id);
     await this.commit({ id, previous: undefined, body, files, removeFiles: [], user: input.user, message: input.message ?? 'Created' });
-    return this.require(id);
+    return this.notify(id, 1, undefined);
   }
 
   async update(id: string, input: UpdateInput): Promise<StoredRecord> {
@@ -275,7 +312,9 @@ export class RecordRepository {
       user: input.user,
       message: input.message ?? 'Updated',
     });
-    return this.require(id);
+    const after = await this.require(id);
+    if (after.head === head) return after; // nothing changed: no version, nobody to tell
+    return this.notify(id, after.head, current.record);
   }
 
   private async claimId(requested: string | undefined): Promise<string> {
