@@ -24,6 +24,7 @@ import {
   type PDFFont,
 } from 'pdf-lib';
 import { SANS_FONTS, SERIF_FONTS, brocadeSvg, createRng, escapeXml, wrapWords, type Rng } from './brocade';
+import { foldVietnamese } from '../../lib/records/slug';
 
 export type DemoRecordType =
   | 'festival'
@@ -106,11 +107,7 @@ let warnedNoFfmpeg = false;
 
 /** Accent-folds Vietnamese to printable ASCII (NFD, strip marks, đ→d), for file names and the PDF text layer. */
 export function foldAscii(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+  return foldVietnamese(text)
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/[\u2013\u2014]/g, '-')
