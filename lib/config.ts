@@ -35,6 +35,8 @@ export const EnvSchema = z
     /** Public base URL of the site, for links in feeds, sitemaps and citations. */
     SITE_URL: z.url().default('http://localhost:3000'),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Contact address published to harvesters (OAI-PMH Identify). */
+    ADMIN_EMAIL: z.email().default('archive@example.org'),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER !== 's3') return;
@@ -54,6 +56,7 @@ export interface Config {
   contentDir: string;
   siteUrl: string;
   port: number;
+  adminEmail: string;
   storage:
     | { driver: 'local'; root: string; tmpDir: string }
     | {
@@ -95,6 +98,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     contentDir: path.resolve(env.CONTENT_DIR),
     siteUrl: env.SITE_URL.replace(/\/$/, ''),
     port: env.PORT,
+    adminEmail: env.ADMIN_EMAIL,
     storage:
       env.STORAGE_DRIVER === 's3'
         ? {

@@ -105,9 +105,11 @@ export function toDublinCore(record: HeritageRecord, context: DublinCoreContext)
   return out;
 }
 
-/** The oai_dc XML document for a record (as OAI-PMH and the export use it). */
-export function dublinCoreXml(values: DcValue[]): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('http://www.openarchives.org/OAI/2.0/oai_dc/', 'oai_dc:dc', {
+type XmlNode = ReturnType<typeof create>;
+
+/** Appends an oai_dc:dc element holding the values to a parent node (an OAI-PMH <metadata>, or a new document). */
+export function appendDublinCore(parent: XmlNode, values: DcValue[]): XmlNode {
+  const root = parent.ele('http://www.openarchives.org/OAI/2.0/oai_dc/', 'oai_dc:dc', {
     'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
     'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
     'xsi:schemaLocation': 'http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd',
@@ -116,5 +118,12 @@ export function dublinCoreXml(values: DcValue[]): string {
     const el = root.ele('http://purl.org/dc/elements/1.1/', `dc:${v.element}`, v.lang ? { 'xml:lang': v.lang } : {});
     el.txt(v.value);
   }
-  return root.end({ prettyPrint: true });
+  return root;
+}
+
+/** The oai_dc XML document for a record (the export's tag file). */
+export function dublinCoreXml(values: DcValue[]): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  appendDublinCore(doc, values);
+  return doc.end({ prettyPrint: true });
 }

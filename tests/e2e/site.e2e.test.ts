@@ -77,4 +77,13 @@ describe('public site', () => {
     expect(page404?.status()).toBe(404);
     await expect(page.locator('h1').textContent()).resolves.toBe('Không tìm thấy trang');
   });
+
+  it('answers OAI-PMH harvesters at /oai', async () => {
+    const response = await fetch(new URL('/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=community:co-tu', baseUrl));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    const xml = await response.text();
+    expect(xml).toContain(`oai:127.0.0.1:${recordIdFromSeed('demo:le-hoi-dam-trau-co-tu')}`);
+    expect(xml).not.toContain(recordIdFromSeed('demo:le-bo-ma-teng-ping-co-tu'));
+  });
 });

@@ -1,0 +1,300 @@
+/**
+ * OAI-PMH 2.0 data provider (https://www.openarchives.org/OAI/openarchivesprotocol.html):
+ * the six verbs, oai_dc, sets by community and by type, selective harvesting
+ * by date, and every error condition of the protocol.
+ *
+ * Only records the anonymous public may see are ever listed; a record that was
+ * public and is now withdrawn is reported as deleted. Resumption tokens carry
+ * the whole request and the last item sent (datestamp, id), so they survive a
+ * restart and stay correct when records are added meanwhile.
+ */
+import { create } from 'xmlbuilder2';
+import { appendDublinCore, toDublinCore } from '../records/dublin-core';
+import type { HeritageRecord } from '../records/schema';
+import type { Vocabularies } from '../records/vocabularies';
+
+export interface OaiItem {
+  id: string;
+  /** Last change, UTC, second granularity: 2026-11-29T03:41:17Z. */
+  datestamp: string;
+  deleted: boolean;
+  sets: string[];
+  record: HeritageRecord;
+}
+
+export interface OaiContext {
+  baseUrl: string;
+  siteUrl: string;
+  repositoryName: string;
+  adminEmail: string;
+  vocab: Vocabularies;
+  pageSize: number;
+  now: () => Date;
+  /** Every item a harvester may see (public records, and withdrawn ones that were public). */
+  loadItems: () => Promise<OaiItem[]>;
+}
+
+type XmlNode = ReturnType<typeof create>;
+
+type ErrorCode =
+  | 'badArgument'
+  | 'badResumptionToken'
+  | 'badVerb'
+  | 'cannotDisseminateFormat'
+  | 'idDoesNotExist'
+  | 'noRecordsMatch'
+  | 'noMetadataFormats'
+  | 'noSetHierarchy';
+
+class OaiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const VERBS = {
+  Identify: { required: [], optional: [] },
+  ListMetadataFormats: { required: [], optional: ['identifier'] },
+  ListSets: { required: [], optional: [], exclusive: 'resumptionToken' },
+  GetRecord: { required: ['identifier', 'metadataPrefix'], optional: [] },
+  ListIdentifiers: { required: ['metadataPrefix'], optional: ['from', 'until', 'set'], exclusive: 'resumptionToken' },
+  ListRecords: { required: ['metadataPrefix'], optional: ['from', 'until', 'set'], exclusive: 'resumptionToken' },
+} as const satisfies Record<string, { required: readonly string[]; optional: readonly string[]; exclusive?: string }>;
+type Verb = keyof typeof VERBS;
+
+const OAI_DC = {
+  metadataPrefix: 'oai_dc',
+  schema: 'http://www.openarchives.org/OAI/2.0/oai_dc.xsd',
+  metadataNamespace: 'http://www.openarchives.org/OAI/2.0/oai_dc/',
+};
+
+export function oaiDatestamp(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function oaiIdentifier(siteUrl: string, id: string): string {
+  return `oai:${new URL(siteUrl).hostname}:${id}`;
+}
+
+/** Sets a record belongs to: one per community, one per record type. */
+export function setsOf(record: HeritageRecord): string[] {
+  return [...record.ethnicGroups.map((g) => `community:${g}`), `type:${record.type}`];
+}
+
+interface ListRequest {
+  prefix: string;
+  from?: string;
+  until?: string;
+  set?: string;
+  /** The last item sent: (datestamp, id). */
+  after?: [string, string];
+  cursor: number;
+}
+
+function encodeToken(request: ListRequest): string {
+  return Buffer.from(JSON.stringify({ v: 1, ...request }), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string): ListRequest {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ListRequest> & { v?: number };
+    const ok =
+      value.v === 1 &&
+      typeof value.prefix === 'string' &&
+      typeof value.cursor === 'number' &&
+      (value.after === undefined || (Array.isArray(value.after) && value.after.length === 2 && value.after.every((x) => typeof x === 'string')));
+    if (ok) return { prefix: value.prefix!, from: value.from, until: value.until, set: value.set, after: value.after, cursor: value.cursor! };
+  } catch {
+    // fall through
+  }
+  throw new OaiError('badResumptionToken', 'The resumption token is invalid or has expired');
+}
+
+/** Parses an OAI date (day or second granularity); `end` makes a day mean its last second. */
+function parseDate(value: string, name: string, end: boolean): { iso: string; granularity: 'day' | 'second' } {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const date = new Date(`${value}T${end ? '23:59:59' : '00:00:00'}Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return { iso: oaiDatestamp(date.toISOString()), granularity: 'day' };
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return { iso: oaiDatestamp(date.toISOString()), granularity: 'second' };
+  }
+  throw new OaiError('badArgument', `${name} must be a date as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ`);
+}
+
+export async function handleOai(params: URLSearchParams, context: OaiContext): Promise<string> {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const root = doc.ele('http://www.openarchives.org/OAI/2.0/', 'OAI-PMH', {
+    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+    'xsi:schemaLocation': 'http://www.openarchives.org/OAI/2.0/ http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd',
+  });
+  root.ele('responseDate').txt(oaiDatestamp(context.now().toISOString()));
+  const verb = params.get('verb');
+  let args: Record<string, string> = {};
+  let body: XmlNode | undefined;
+  // The verb element, preceded by the request element, is made only once every check has passed,
+  // because an error response echoes a different request element (spec §3.2).
+  const openBody = (): XmlNode => {
+    if (!body) {
+      root.ele('request', { verb, ...args }).txt(context.baseUrl);
+      body = root.ele(verb!);
+    }
+    return body;
+  };
+  try {
+    args = validateArguments(params);
+    await respond(verb as Verb, args, openBody, context);
+    openBody();
+  } catch (error) {
+    if (!(error instanceof OaiError) || body) throw error;
+    const echo = error.code === 'badVerb' || error.code === 'badArgument' ? {} : { verb, ...args };
+    root.ele('request', echo).txt(context.baseUrl);
+    root.ele('error', { code: error.code }).txt(error.message);
+  }
+  return doc.end({ prettyPrint: true });
+}
+
+function validateArguments(params: URLSearchParams): Record<string, string> {
+  const verbs = params.getAll('verb');
+  if (verbs.length !== 1 || !(verbs[0]! in VERBS)) {
+    throw new OaiError('badVerb', verbs.length > 1 ? 'The verb argument is repeated' : `Illegal or missing verb: ${verbs[0] ?? '(none)'}`);
+  }
+  const spec: { required: readonly string[]; optional: readonly string[]; exclusive?: string } = VERBS[verbs[0] as Verb];
+  const args: Record<string, string> = {};
+  for (const key of new Set(params.keys())) {
+    if (key === 'verb') continue;
+    const values = params.getAll(key);
+    if (values.length > 1) throw new OaiError('badArgument', `The argument ${key} is repeated`);
+    if (!spec.required.includes(key) && !spec.optional.includes(key) && spec.exclusive !== key) {
+      throw new OaiError('badArgument', `Illegal argument for ${verbs[0]}: ${key}`);
+    }
+    args[key] = values[0]!;
+  }
+  if (spec.exclusive && args[spec.exclusive] !== undefined) {
+    if (Object.keys(args).length > 1) throw new OaiError('badArgument', `${spec.exclusive} is an exclusive argument`);
+    return args;
+  }
+  for (const key of spec.required) if (!args[key]) throw new OaiError('badArgument', `Missing required argument: ${key}`);
+  return args;
+}
+
+async function respond(verb: Verb, args: Record<string, string>, body: () => XmlNode, context: OaiContext): Promise<void> {
+  switch (verb) {
+    case 'Identify':
+      return identify(body, context);
+    case 'ListMetadataFormats':
+      if (args.identifier) await findItem(args.identifier, context);
+      {
+        const format = body().ele('metadataFormat');
+        format.ele('metadataPrefix').txt(OAI_DC.metadataPrefix);
+        format.ele('schema').txt(OAI_DC.schema);
+        format.ele('metadataNamespace').txt(OAI_DC.metadataNamespace);
+      }
+      return;
+    case 'ListSets':
+      if (args.resumptionToken) throw new OaiError('badResumptionToken', 'ListSets is complete in one response');
+      return listSets(body, context);
+    case 'GetRecord': {
+      if (args.metadataPrefix !== OAI_DC.metadataPrefix) throw new OaiError('cannotDisseminateFormat', `Only oai_dc is available, not ${args.metadataPrefix}`);
+      const item = await findItem(args.identifier!, context);
+      appendRecord(body(), item, context, true);
+      return;
+    }
+    case 'ListIdentifiers':
+    case 'ListRecords':
+      return list(verb, args, body, context);
+  }
+}
+
+async function identify(openBody: () => XmlNode, context: OaiContext): Promise<void> {
+  const items = await context.loadItems();
+  const body = openBody();
+  const earliest = items.map((i) => i.datestamp).sort()[0] ?? oaiDatestamp(context.now().toISOString());
+  body.ele('repositoryName').txt(context.repositoryName);
+  body.ele('baseURL').txt(context.baseUrl);
+  body.ele('protocolVersion').txt('2.0');
+  body.ele('adminEmail').txt(context.adminEmail);
+  body.ele('earliestDatestamp').txt(earliest);
+  body.ele('deletedRecord').txt('persistent');
+  body.ele('granularity').txt('YYYY-MM-DDThh:mm:ssZ');
+  const description = body.ele('description');
+  const identifier = description.ele('http://www.openarchives.org/OAI/2.0/oai-identifier', 'oai-identifier', {
+    'xsi:schemaLocation': 'http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd',
+  });
+  identifier.ele('scheme').txt('oai');
+  identifier.ele('repositoryIdentifier').txt(new URL(context.siteUrl).hostname);
+  identifier.ele('delimiter').txt(':');
+  identifier.ele('sampleIdentifier').txt(oaiIdentifier(context.siteUrl, 'fhgmqwqp'));
+}
+
+function listSets(openBody: () => XmlNode, context: OaiContext): void {
+  const { vocab } = context;
+  const body = openBody();
+  const set = (spec: string, name: string) => {
+    const el = body.ele('set');
+    el.ele('setSpec').txt(spec);
+    el.ele('setName').txt(name);
+  };
+  set('community', 'Cộng đồng / Communities');
+  for (const g of vocab.ethnicGroups) set(`community:${g.id}`, `${g.name.vi} / ${g.name.en}`);
+  set('type', 'Loại hồ sơ / Record types');
+  for (const t of vocab.recordTypes) set(`type:${t.id}`, `${t.label.vi} / ${t.label.en}`);
+}
+
+async function findItem(identifier: string, context: OaiContext): Promise<OaiItem> {
+  const prefix = `${oaiIdentifier(context.siteUrl, '')}`;
+  const id = identifier.startsWith(prefix) ? identifier.slice(prefix.length) : undefined;
+  const item = id ? (await context.loadItems()).find((i) => i.id === id) : undefined;
+  if (!item) throw new OaiError('idDoesNotExist', `No item has the identifier ${identifier}`);
+  return item;
+}
+
+function appendRecord(parent: XmlNode, item: OaiItem, context: OaiContext, withMetadata: boolean): void {
+  const container = withMetadata ? parent.ele('record') : parent;
+  const header = container.ele('header', item.deleted ? { status: 'deleted' } : {});
+  header.ele('identifier').txt(oaiIdentifier(context.siteUrl, item.id));
+  header.ele('datestamp').txt(item.datestamp);
+  for (const spec of item.sets) header.ele('setSpec').txt(spec);
+  if (withMetadata && !item.deleted) {
+    appendDublinCore(container.ele('metadata'), toDublinCore(item.record, { vocab: context.vocab, siteUrl: context.siteUrl }));
+  }
+}
+
+function compareItems(a: OaiItem, b: OaiItem): number {
+  return a.datestamp < b.datestamp ? -1 : a.datestamp > b.datestamp ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+async function list(verb: 'ListIdentifiers' | 'ListRecords', args: Record<string, string>, openBody: () => XmlNode, context: OaiContext): Promise<void> {
+  const request: ListRequest = args.resumptionToken
+    ? decodeToken(args.resumptionToken)
+    : { prefix: args.metadataPrefix!, from: args.from, until: args.until, set: args.set, cursor: 0 };
+  const from = request.from ? parseDate(request.from, 'from', false) : undefined;
+  const until = request.until ? parseDate(request.until, 'until', true) : undefined;
+  if (from && until && from.granularity !== until.granularity) throw new OaiError('badArgument', 'from and until must have the same granularity');
+  if (from && until && from.iso > until.iso) throw new OaiError('badArgument', 'from is later than until');
+  if (request.prefix !== OAI_DC.metadataPrefix) throw new OaiError('cannotDisseminateFormat', `Only oai_dc is available, not ${request.prefix}`);
+  if (request.set && !/^(community|type)(:[a-z0-9-]+)?$/.test(request.set)) throw new OaiError('badArgument', `Unknown set ${request.set}`);
+
+  const matching = (await context.loadItems())
+    .filter((i) => (!from || i.datestamp >= from.iso) && (!until || i.datestamp <= until.iso))
+    .filter((i) => !request.set || i.sets.some((s) => s === request.set || s.startsWith(`${request.set}:`)))
+    .sort(compareItems);
+  if (matching.length === 0) {
+    if (args.resumptionToken) throw new OaiError('badResumptionToken', 'The resumption token no longer matches any record');
+    throw new OaiError('noRecordsMatch', 'No records match the request');
+  }
+  const after = request.after;
+  const remaining = after ? matching.filter((i) => compareItems(i, { datestamp: after[0], id: after[1] } as OaiItem) > 0) : matching;
+  const page = remaining.slice(0, context.pageSize);
+  const body = openBody();
+  for (const item of page) appendRecord(body, item, context, verb === 'ListRecords');
+  const more = remaining.length > page.length;
+  if (more || args.resumptionToken) {
+    const last = page[page.length - 1];
+    const token = more && last ? encodeToken({ ...request, after: [last.datestamp, last.id], cursor: request.cursor + page.length }) : '';
+    body.ele('resumptionToken', { completeListSize: String(matching.length), cursor: String(request.cursor) }).txt(token);
+  }
+}
