@@ -37,6 +37,8 @@ export const EnvSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     /** Contact address published to harvesters (OAI-PMH Identify). */
     ADMIN_EMAIL: z.email().default('archive@example.org'),
+    /** Requests per minute one client may make to the JSON API. */
+    API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER !== 's3') return;
@@ -57,6 +59,7 @@ export interface Config {
   siteUrl: string;
   port: number;
   adminEmail: string;
+  apiRateLimitPerMinute: number;
   storage:
     | { driver: 'local'; root: string; tmpDir: string }
     | {
@@ -99,6 +102,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     siteUrl: env.SITE_URL.replace(/\/$/, ''),
     port: env.PORT,
     adminEmail: env.ADMIN_EMAIL,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT,
     storage:
       env.STORAGE_DRIVER === 's3'
         ? {

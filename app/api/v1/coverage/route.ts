@@ -1,0 +1,8 @@
+import { getCoverage } from '@/lib/api/handlers';
+import { getArchive } from '@/lib/server/archive';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request): Promise<Response> {
+  return getCoverage(getArchive(), request, {});
+}

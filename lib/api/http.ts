@@ -1,0 +1,50 @@
+/**
+ * Shared behaviour of the JSON API: RFC 9457 problem responses, ETags with
+ * conditional GET, per-client rate limiting (429 + Retry-After) and CORS.
+ */
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After, Link' };
+
+export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}): Response {
+  const body = { type: `https://disan.example.org/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, title, status, ...(detail ? { detail } : {}), ...extra };
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json', ...CORS } });
+}
+
+/** A JSON (or other) body with a strong ETag over its bytes; answers 304 when the client already has it. */
+export function withEtag(request: Request, body: string, contentType = 'application/json; charset=utf-8', cacheControl = 'public, max-age=60'): Response {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const headers = { 'content-type': contentType, etag, 'cache-control': cacheControl, vary: 'Accept-Encoding', ...CORS };
+  const match = request.headers.get('if-none-match');
+  if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === '*')) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(body, { status: 200, headers });
+}
+
+export function json(request: Request, value: unknown, cacheControl?: string): Response {
+  return withEtag(request, JSON.stringify(value), 'application/json; charset=utf-8', cacheControl);
+}
+
+let limiter: { points: number; instance: RateLimiterMemory } | undefined;
+
+function clientKey(request: Request): string {
+  // Behind the province's reverse proxy the client is the first forwarded address.
+  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
+}
+
+/** Undefined when the request may go on; a 429 problem with Retry-After when the client is over its limit. */
+export async function rateLimit(request: Request, perMinute: number): Promise<Response | undefined> {
+  if (!limiter || limiter.points !== perMinute) limiter = { points: perMinute, instance: new RateLimiterMemory({ points: perMinute, duration: 60 }) };
+  try {
+    await limiter.instance.consume(clientKey(request));
+    return undefined;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    const response = problem(429, 'Too Many Requests', `More than ${perMinute} requests a minute; try again in ${retryAfter} s.`);
+    response.headers.set('retry-after', String(retryAfter));
+    return response;
+  }
+}

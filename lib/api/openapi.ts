@@ -1,0 +1,179 @@
+/** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json; tests check responses against it. */
+const Localized = { type: 'object', required: ['vi'], properties: { vi: { type: 'string' }, en: { type: 'string' } } } as const;
+const LocalizedBoth = { type: 'object', required: ['vi', 'en'], properties: { vi: { type: 'string' }, en: { type: 'string' } } } as const;
+const Figures = {
+  type: 'object',
+  required: ['total', 'recorded', 'published', 'preservedPercent', 'publishedPercent'],
+  properties: {
+    total: { type: 'integer', minimum: 0 },
+    recorded: { type: 'integer', minimum: 0 },
+    published: { type: 'integer', minimum: 0 },
+    preservedPercent: { type: 'number', minimum: 0, maximum: 100 },
+    publishedPercent: { type: 'number', minimum: 0, maximum: 100 },
+  },
+} as const;
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9abcdefghjkmnpqrstvwxyz]{8}$' } } as const;
+
+export function openApiDocument(siteUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Di Sản API',
+      version: '1.0.0',
+      description:
+        'Public records of the Di Sản heritage archive of the ethnic minorities of Quảng Nam. Only records the public may see are ever returned. Errors are RFC 9457 problem documents; responses carry ETags for conditional GET; clients are rate limited (429 with Retry-After).',
+    },
+    servers: [{ url: `${siteUrl}/api/v1` }],
+    paths: {
+      '/records': {
+        get: {
+          operationId: 'listRecords',
+          summary: 'Public records, in id order, a page at a time',
+          parameters: [
+            { name: 'type', in: 'query', schema: { type: 'string' } },
+            { name: 'community', in: 'query', schema: { type: 'string' }, description: 'Ethnic group id, e.g. co-tu' },
+            { name: 'district', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+          ],
+          responses: {
+            '200': { description: 'A page of records', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordList' } } } },
+            '304': { description: 'Not modified (If-None-Match)' },
+            '400': problemResponse('Invalid parameter'),
+            '429': problemResponse('Too many requests'),
+          },
+        },
+      },
+      '/records/{id}': {
+        get: {
+          operationId: 'getRecord',
+          parameters: [idParameter],
+          responses: {
+            '200': { description: 'The record', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } },
+            '304': { description: 'Not modified (If-None-Match)' },
+            '404': problemResponse('No such public record'),
+            '429': problemResponse('Too many requests'),
+          },
+        },
+      },
+      '/records/{id}/dublin-core.xml': {
+        get: {
+          operationId: 'getRecordDublinCore',
+          parameters: [idParameter],
+          responses: {
+            '200': { description: 'The record as oai_dc XML', content: { 'application/xml': { schema: { type: 'string' } } } },
+            '404': problemResponse('No such public record'),
+          },
+        },
+      },
+      '/vocabularies': {
+        get: {
+          operationId: 'getVocabularies',
+          responses: { '200': { description: 'Controlled vocabularies', content: { 'application/json': { schema: { $ref: '#/components/schemas/Vocabularies' } } } } },
+        },
+      },
+      '/coverage': {
+        get: {
+          operationId: 'getCoverage',
+          summary: 'Coverage of the inventory of festivals and customs against the province targets',
+          responses: { '200': { description: 'Coverage figures', content: { 'application/json': { schema: { $ref: '#/components/schemas/Coverage' } } } } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+        },
+        RecordSummary: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'slug', 'type', 'title', 'ethnicGroups', 'districts', 'url', 'api'],
+          properties: {
+            id: { type: 'string' },
+            slug: { type: 'string' },
+            type: { type: 'string' },
+            title: Localized,
+            ethnicGroups: { type: 'array', items: { type: 'string' } },
+            districts: { type: 'array', items: { type: 'string' } },
+            publishedAt: { type: 'string', format: 'date-time' },
+            url: { type: 'string', format: 'uri' },
+            api: { type: 'string', format: 'uri' },
+          },
+        },
+        RecordList: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['items', 'total', 'nextCursor'],
+          properties: {
+            items: { type: 'array', items: { $ref: '#/components/schemas/RecordSummary' } },
+            total: { type: 'integer', minimum: 0 },
+            nextCursor: { type: ['string', 'null'] },
+          },
+        },
+        Record: {
+          type: 'object',
+          required: ['id', 'slug', 'type', 'title', 'description', 'rights', 'access', 'media', 'people', 'version', 'modified', 'links'],
+          properties: {
+            id: { type: 'string' },
+            slug: { type: 'string' },
+            type: { type: 'string' },
+            title: Localized,
+            description: Localized,
+            ethnicGroups: { type: 'array', items: { type: 'string' } },
+            places: { type: 'array', items: { type: 'object', required: ['district'], properties: { district: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' } } } },
+            rights: { type: 'object', required: ['uri'], properties: { uri: { type: 'string' } } },
+            access: { type: 'object', required: ['level'], additionalProperties: false, properties: { level: { const: 'public' } } },
+            people: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'roles'], properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, ethnicGroup: { type: 'string' } } } },
+            media: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['path', 'kind', 'type', 'size', 'sha512', 'url'],
+                properties: { path: { type: 'string' }, kind: { type: 'string' }, type: { type: 'string' }, size: { type: 'integer' }, sha512: { type: 'string', pattern: '^[0-9a-f]{128}$' }, url: { type: 'string', format: 'uri' } },
+              },
+            },
+            version: { type: 'integer', minimum: 1 },
+            modified: { type: 'string', format: 'date-time' },
+            links: { type: 'object', required: ['html', 'dublinCore', 'oai'], properties: { html: { type: 'string' }, dublinCore: { type: 'string' }, oai: { type: 'string' } } },
+          },
+        },
+        Vocabularies: {
+          type: 'object',
+          required: ['ethnicGroups', 'districts', 'subjects', 'recordTypes', 'documentKinds', 'inventory'],
+          properties: {
+            ethnicGroups: { type: 'array', items: { type: 'object', required: ['id', 'name', 'otherNames'], properties: { id: { type: 'string' }, name: LocalizedBoth, otherNames: { type: 'array', items: { type: 'string' } } } } },
+            districts: { type: 'array', items: { type: 'object', required: ['id', 'name', 'lat', 'lon'], properties: { id: { type: 'string' }, name: LocalizedBoth, lat: { type: 'number' }, lon: { type: 'number' } } } },
+            subjects: { type: 'array', items: { type: 'object', required: ['id', 'label'] } },
+            recordTypes: { type: 'array', items: { type: 'object', required: ['id', 'label'] } },
+            documentKinds: { type: 'array', items: { type: 'object', required: ['id', 'label'] } },
+            inventory: { type: 'array', items: { type: 'object', required: ['id', 'name', 'type', 'ethnicGroups'] } },
+          },
+        },
+        Coverage: {
+          type: 'object',
+          required: ['overall', 'byCommunity', 'byDistrict', 'byType', 'elements', 'targets'],
+          properties: {
+            overall: Figures,
+            byCommunity: { type: 'object', additionalProperties: Figures },
+            byDistrict: { type: 'object', additionalProperties: Figures },
+            byType: { type: 'object', additionalProperties: Figures },
+            elements: {
+              type: 'array',
+              items: { type: 'object', required: ['id', 'name', 'type', 'state'], properties: { id: { type: 'string' }, name: LocalizedBoth, type: { type: 'string' }, state: { enum: ['not-recorded', 'recorded', 'published'] } } },
+            },
+            targets: { type: 'array', items: { type: 'object', required: ['year', 'preservedPercent'], properties: { year: { type: 'integer' }, preservedPercent: { type: 'number' } } } },
+          },
+        },
+      },
+    },
+  };
+}

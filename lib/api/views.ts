@@ -1,0 +1,55 @@
+/** What the public JSON API shows of a record: its metadata and links, never consent details or internal notes. */
+import type { HeritageRecord } from '../records/schema';
+
+export interface RecordSummaryView {
+  id: string;
+  slug: string;
+  type: string;
+  title: { vi: string; en?: string };
+  ethnicGroups: string[];
+  districts: string[];
+  publishedAt?: string;
+  url: string;
+  api: string;
+}
+
+export function recordSummary(record: HeritageRecord, siteUrl: string): RecordSummaryView {
+  return {
+    id: record.id,
+    slug: record.slug,
+    type: record.type,
+    title: record.title,
+    ethnicGroups: record.ethnicGroups,
+    districts: [...new Set(record.places.map((p) => p.district))],
+    ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
+    url: `${siteUrl}/records/${record.id}/${record.slug}`,
+    api: `${siteUrl}/api/v1/records/${record.id}`,
+  };
+}
+
+export function recordView(record: HeritageRecord, siteUrl: string, version: { head: number; modified: string }) {
+  const { people, media, access, featured: _featured, ...rest } = record;
+  return {
+    ...rest,
+    access: { level: access.level },
+    people: people.map((p) => ({ name: p.name, roles: p.roles, ...(p.ethnicGroup ? { ethnicGroup: p.ethnicGroup } : {}) })),
+    media: media.map((m) => ({
+      path: m.path,
+      kind: m.kind,
+      type: m.type,
+      size: m.size,
+      sha512: m.digest,
+      ...(m.label ? { label: m.label } : {}),
+      ...(m.language ? { language: m.language } : {}),
+      ...(m.of ? { of: m.of } : {}),
+      url: `${siteUrl}/api/files/${record.id}/${m.path.split('/').map(encodeURIComponent).join('/')}`,
+    })),
+    version: version.head,
+    modified: version.modified,
+    links: {
+      html: `${siteUrl}/records/${record.id}/${record.slug}`,
+      dublinCore: `${siteUrl}/api/v1/records/${record.id}/dublin-core.xml`,
+      oai: `${siteUrl}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:${new URL(siteUrl).hostname}:${record.id}`,
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/** The JSON API: responses match the OpenAPI document, ETags, cursors, problems, rate limits, access. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS, maySeeRecord } from '@/lib/access/policy';
+import type { Archive } from '@/lib/archive';
+import { getCoverage, getOpenApi, getRecord, getRecordDublinCore, getVocabularies, listRecords } from '@/lib/api/handlers';
+import { openApiDocument } from '@/lib/api/openapi';
+import { parseConfig } from '@/lib/config';
+import { recordIdFromSeed } from '@/lib/records/ids';
+import { importItems } from '@/lib/records/importer';
+import { RecordBody } from '@/lib/records/schema';
+import { loadVocabularies } from '@/lib/records/vocabularies';
+import { ROOT } from '../helpers/cli';
+import { operator, tempArchive, type TempArchive } from '../helpers/temp-archive';
+
+const SITE = 'https://disan.example.org';
+let temp: TempArchive;
+let archive: Archive;
+let publicIds: string[];
+let hiddenIds: string[];
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+ajv.addSchema(openApiDocument(SITE), 'openapi');
+
+function expectSchema(name: string, value: unknown): void {
+  const validate = ajv.getSchema(`openapi#/components/schemas/${name}`)!;
+  const ok = validate(value);
+  expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+}
+
+const get = (path: string, headers: Record<string, string> = {}) => new Request(`${SITE}/api/v1${path}`, { headers: { 'x-forwarded-for': '10.0.0.1', ...headers } });
+
+beforeAll(async () => {
+  temp = await tempArchive();
+  const vocab = loadVocabularies(path.join(ROOT, 'content'));
+  archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE, API_RATE_LIMIT: '1000' }), store: temp.store, records: temp.records, vocab };
+  const dir = path.join(ROOT, 'content', 'records');
+  const bodies = await Promise.all((await fs.readdir(dir)).filter((n) => n.endsWith('.json')).map(async (n) => RecordBody.parse(JSON.parse(await fs.readFile(path.join(dir, n), 'utf8')))));
+  await importItems(
+    temp.records,
+    (async function* () {
+      for (const body of bodies) yield { source: body.slug, id: recordIdFromSeed(`demo:${body.slug}`), body, files: [] };
+    })(),
+    { vocab, user: operator },
+  );
+  publicIds = bodies.filter((b) => maySeeRecord(ANONYMOUS, b)).map((b) => recordIdFromSeed(`demo:${b.slug}`));
+  hiddenIds = bodies.filter((b) => !maySeeRecord(ANONYMOUS, b)).map((b) => recordIdFromSeed(`demo:${b.slug}`));
+}, 60_000);
+afterAll(async () => temp?.cleanup());
+
+describe('JSON API', () => {
+  it('serves a valid OpenAPI 3.1 document', async () => {
+    const response = await getOpenApi(archive, get('/openapi.json'), {});
+    const result = await new Validator().validate((await response.json()) as object);
+    expect(result.valid, JSON.stringify(result.errors)).toBe(true);
+    // The response checks below really check: a list without its cursor does not pass.
+    expect(ajv.getSchema('openapi#/components/schemas/RecordList')!({ items: [], total: 0 })).toBe(false);
+  });
+
+  it('pages through every public record with cursors, and no other', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const response = await listRecords(archive, get(`/records?limit=7${cursor ? `&cursor=${cursor}` : ''}`), {});
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { items: { id: string }[]; total: number; nextCursor: string | null };
+      expectSchema('RecordList', body);
+      expect(body.total).toBe(publicIds.length);
+      seen.push(...body.items.map((r) => r.id));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen.sort()).toEqual([...publicIds].sort());
+    for (const id of hiddenIds) expect(seen).not.toContain(id);
+  });
+
+  it('filters by community and type', async () => {
+    const body = (await (await listRecords(archive, get('/records?community=co&type=festival&limit=100'), {})).json()) as { items: { ethnicGroups: string[]; type: string }[] };
+    expect(body.items.length).toBeGreaterThan(0);
+    for (const r of body.items) expect(r.ethnicGroups.includes('co') && r.type === 'festival').toBe(true);
+  });
+
+  it('returns a record matching its schema, with an ETag and 304 on conditional GET', async () => {
+    const id = recordIdFromSeed('demo:le-hoi-dam-trau-co-tu');
+    const response = await getRecord(archive, get(`/records/${id}`), { id });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { title: { vi: string }; people: object[] };
+    expectSchema('Record', body);
+    expect(body.title.vi).toBe('Lễ hội đâm trâu của người Cơ Tu');
+    expect(JSON.stringify(body.people)).not.toContain('consent');
+    const etag = response.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await getRecord(archive, get(`/records/${id}`, { 'if-none-match': etag }), { id });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const dc = await getRecordDublinCore(archive, get(`/records/${id}/dublin-core.xml`), { id });
+    expect(dc.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    expect(await dc.text()).toContain('<dc:title xml:lang="vi">Lễ hội đâm trâu của người Cơ Tu</dc:title>');
+  });
+
+  it('answers problem JSON: 404 for restricted and missing records alike, 400 for bad parameters', async () => {
+    for (const id of [...hiddenIds, 'zzzzzzzz', 'not-an-id']) {
+      const response = await getRecord(archive, get(`/records/${id}`), { id });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expectSchema('Problem', await response.json());
+    }
+    for (const query of ['limit=0', 'limit=abc', 'limit=1000', 'cursor=%%%']) {
+      const response = await listRecords(archive, get(`/records?${query}`), {});
+      expect(response.status, query).toBe(400);
+      expectSchema('Problem', await response.json());
+    }
+  });
+
+  it('serves vocabularies and coverage figures matching their schemas', async () => {
+    const vocab = await (await getVocabularies(archive, get('/vocabularies'), {})).json();
+    expectSchema('Vocabularies', vocab);
+    const coverage = (await (await getCoverage(archive, get('/coverage'), {})).json()) as { overall: { total: number; published: number; recorded: number } };
+    expectSchema('Coverage', coverage);
+    expect(coverage.overall.total).toBe(archive.vocab.inventory.length);
+    expect(coverage.overall.published).toBeGreaterThan(5);
+    expect(coverage.overall.published + coverage.overall.recorded).toBeLessThanOrEqual(coverage.overall.total);
+  });
+
+  it('limits each client with 429 and Retry-After', async () => {
+    const limited: Archive = { ...archive, config: { ...archive.config, apiRateLimitPerMinute: 3 } };
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 5; i++) {
+      last = await getVocabularies(limited, get('/vocabularies', { 'x-forwarded-for': '192.0.2.77' }), {});
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expectSchema('Problem', await last!.json());
+    const other = await getVocabularies(limited, get('/vocabularies', { 'x-forwarded-for': '192.0.2.78' }), {});
+    expect(other.status).toBe(200);
+  });
+});
