@@ -46,6 +46,54 @@ export function maySeeRecord(viewer: Viewer, record: Pick<HeritageRecord, 'acces
   return admitsByProtocol(viewer, record);
 }
 
+/** What someone can do to a record or the archive; each is decided here and nowhere else. */
+export const ACTIONS = ['view', 'download-original', 'create', 'edit', 'submit', 'publish', 'return', 'withdraw', 'restore', 'view-history', 'manage-users', 'view-audit-log'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
+  return viewer.kind === 'user' && viewer.roles.some((r) => roles.includes(r));
+}
+
+/**
+ * May the viewer perform the action on this record (or, for archive-wide
+ * actions, at all)? Staff act only on records their protocol lets them see:
+ * an officer outside a community cannot edit its restricted records.
+ */
+export function mayPerform(viewer: Viewer, action: Action, record?: Pick<HeritageRecord, 'access' | 'status' | 'rights'>): boolean {
+  switch (action) {
+    case 'manage-users':
+    case 'view-audit-log':
+      return hasRole(viewer, 'admin');
+    case 'create':
+      // Creating a community-restricted record needs membership, or its creator could not see it afterwards.
+      return hasRole(viewer, 'admin', 'reviewer', 'officer') && (!record || admitsStaffByProtocol(viewer, record));
+    case 'view':
+      return record ? maySeeRecord(viewer, record) : false;
+    case 'download-original':
+      return record ? mayDownloadOriginals(viewer, record) : false;
+  }
+  if (!record || !isStaff(viewer) || !admitsStaffByProtocol(viewer, record)) return false;
+  switch (action) {
+    case 'edit':
+    case 'submit':
+      // Officers work on drafts and returned work; reviewers and admins on anything not withdrawn.
+      return record.status === 'withdrawn' ? false : hasRole(viewer, 'admin', 'reviewer') || (record.status === 'draft' && hasRole(viewer, 'officer'));
+    case 'view-history':
+      return true;
+    case 'publish':
+    case 'return':
+      return record.status === 'submitted' && hasRole(viewer, 'admin', 'reviewer');
+    case 'withdraw':
+      return record.status === 'published' && hasRole(viewer, 'admin', 'reviewer');
+    case 'restore':
+      return record.status === 'withdrawn' && hasRole(viewer, 'admin', 'reviewer');
+  }
+}
+
+function admitsStaffByProtocol(viewer: Viewer, record: Pick<HeritageRecord, 'access'>): boolean {
+  return record.access.level !== 'community' || admitsByProtocol(viewer, record);
+}
+
 /** May the viewer download the original files (not only view derivatives)? */
 export function mayDownloadOriginals(viewer: Viewer, record: Pick<HeritageRecord, 'access' | 'status' | 'rights'>): boolean {
   if (!maySeeRecord(viewer, record)) return false;

@@ -56,7 +56,7 @@ afterAll(async () => temp?.cleanup());
 describe('JSON API', () => {
   it('serves a valid OpenAPI 3.1 document', async () => {
     const response = await getOpenApi(archive, get('/openapi.json'), {});
-    const result = await new Validator().validate((await response.json()) as object);
+    const result = await new Validator().validate((await response.json()) as Parameters<Validator['validate']>[0]);
     expect(result.valid, JSON.stringify(result.errors)).toBe(true);
     // The response checks below really check: a list without its cursor does not pass.
     expect(ajv.getSchema('openapi#/components/schemas/RecordList')!({ items: [], total: 0 })).toBe(false);
