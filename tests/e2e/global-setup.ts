@@ -10,7 +10,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { UserStore } from '../../lib/auth/users';
+import { LocalObjectStore } from '../../lib/storage/local';
 import { ROOT, runScript } from '../helpers/cli';
+
+export const E2E_PASSWORD = 'mat-khau-thu-nghiem';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,6 +47,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'disan-e2e-'));
   const seeded = await runScript('scripts/seed.ts', [], { DATA_DIR: dataDir });
   if (seeded.code !== 0) throw new Error(`seeding failed: ${seeded.stdout}\n${seeded.stderr}`);
+  // A member of the Cơ Tu community, to check community protocols end to end.
+  const users = new UserStore(new LocalObjectStore({ root: path.join(dataDir, 'store'), tmpDir: path.join(dataDir, 'tmp') }));
+  await users.create({ username: 'thanh-vien-co-tu', displayName: 'Thành viên Cơ Tu', roles: ['researcher'], communities: ['co-tu'], password: E2E_PASSWORD });
   const port = await freePort();
   let output = '';
   const server = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {

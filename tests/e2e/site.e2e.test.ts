@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordIdFromSeed } from '@/lib/records/ids';
 import { ROOT } from '../helpers/cli';
 import { launchChromium } from './browser';
+import { E2E_PASSWORD } from './global-setup';
 
 const baseUrl = inject('baseUrl');
 const shots = path.join(ROOT, 'test-results', 'screenshots');
@@ -85,5 +86,26 @@ describe('public site', () => {
     const xml = await response.text();
     expect(xml).toContain(`oai:127.0.0.1:${recordIdFromSeed('demo:le-hoi-dam-trau-co-tu')}`);
     expect(xml).not.toContain(recordIdFromSeed('demo:le-bo-ma-teng-ping-co-tu'));
+  });
+
+  it('shows a community-restricted record to a signed-in member of that community', async () => {
+    const restricted = recordIdFromSeed('demo:le-bo-ma-teng-ping-co-tu');
+    const member = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    expect((await member.goto(`${baseUrl}/records/${restricted}`))?.status()).toBe(404);
+    await member.goto(`${baseUrl}/studio`);
+    await member.waitForURL(/\/studio\/login/);
+    await member.getByLabel('Tên đăng nhập').fill('thanh-vien-co-tu');
+    await member.getByLabel('Mật khẩu').fill(E2E_PASSWORD);
+    await member.getByRole('button', { name: 'Đăng nhập' }).click();
+    await member.waitForURL(`${baseUrl}/studio`);
+    await expect(member.getByTestId('studio-user').textContent()).resolves.toContain('Thành viên Cơ Tu');
+    const response = await member.goto(`${baseUrl}/records/${restricted}`);
+    expect(response?.status()).toBe(200);
+    await expect(member.locator('h1').textContent()).resolves.toContain('Cơ Tu');
+    await member.screenshot({ path: path.join(shots, 'restricted-as-member-360.png') });
+    // A form posted from another site is refused.
+    const forged = await fetch(new URL('/api/auth/login', baseUrl), { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=thanh-vien-co-tu&password=x' });
+    expect(forged.status).toBe(403);
+    await member.close();
   });
 });

@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, permanentRedirect } from 'next/navigation';
-import { ANONYMOUS, mayDownloadOriginals, maySeeRecord } from '@/lib/access/policy';
+import { mayDownloadOriginals, maySeeRecord } from '@/lib/access/policy';
 import { districtName, documentKindLabel, groupName, label, subjectLabel, typeLabel } from '@/lib/records/labels';
 import type { StoredRecord } from '@/lib/records/repository';
 import { RECORD_ID_PATTERN, type MediaEntry } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
+import { currentViewer } from '@/lib/server/auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ type Params = Promise<{ id: string; slug?: string[] }>;
 async function load(id: string): Promise<StoredRecord | undefined> {
   if (!RECORD_ID_PATTERN.test(id)) return undefined;
   const stored = await getArchive().records.get(id);
-  return stored && maySeeRecord(ANONYMOUS, stored.record) ? stored : undefined;
+  return stored && maySeeRecord(await currentViewer(), stored.record) ? stored : undefined;
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -46,7 +47,7 @@ export default async function RecordPage({ params }: { params: Params }) {
   const { record } = stored;
   if (slug?.[0] !== record.slug) permanentRedirect(`/records/${record.id}/${record.slug}`);
   const { vocab } = getArchive();
-  const downloadable = mayDownloadOriginals(ANONYMOUS, record);
+  const downloadable = mayDownloadOriginals(await currentViewer(), record);
   const captionsOf = (m: MediaEntry) => record.media.filter((c) => c.kind === 'caption' && c.of === m.path && c.type === 'text/vtt');
 
   const facts: [string, React.ReactNode][] = [
@@ -84,6 +85,14 @@ export default async function RecordPage({ params }: { params: Params }) {
       {record.title.en && (
         <p className="text-lg text-ink/70" lang="en">
           {record.title.en}
+        </p>
+      )}
+      {(record.access.level !== 'public' || record.status !== 'published') && (
+        <p className="mt-2 inline-block rounded bg-turmeric/20 px-2 py-1 text-sm" data-testid="restriction">
+          {record.status !== 'published' && `Trạng thái: ${record.status}. `}
+          {record.access.level === 'community' &&
+            `Hồ sơ theo quy ước cộng đồng: chỉ thành viên cộng đồng ${record.access.communities.map((c) => groupName(vocab, c, 'vi')).join(', ')} được xem.`}
+          {record.access.level === 'registered' && 'Chỉ người dùng đã đăng ký được xem.'}
         </p>
       )}
       {record.alternativeTitles.length > 0 && <p className="text-sm text-ink/60 mt-1">Tên khác: {record.alternativeTitles.join('; ')}</p>}

@@ -3,10 +3,11 @@
  * HTTP Range for seeking in audio and video, and ETags from the SHA-512.
  */
 import { Readable } from 'node:stream';
-import { ANONYMOUS, mayDownloadOriginals, maySeeRecord } from '@/lib/access/policy';
+import { mayDownloadOriginals, maySeeRecord } from '@/lib/access/policy';
 import { parseRange } from '@/lib/http/range';
 import { RECORD_ID_PATTERN } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
+import { currentViewer } from '@/lib/server/auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,11 +22,12 @@ async function serve(request: Request, params: Promise<{ id: string; path: strin
   const { records } = getArchive();
   const stored = await records.get(id);
   // Records the viewer may not see answer exactly like records that do not exist.
-  if (!stored || !maySeeRecord(ANONYMOUS, stored.record)) return notFound();
+  const viewer = await currentViewer();
+  if (!stored || !maySeeRecord(viewer, stored.record)) return notFound();
   const media = stored.record.media.find((m) => m.path === logicalPath);
   if (!media) return notFound();
   const download = new URL(request.url).searchParams.has('download');
-  if (download && !mayDownloadOriginals(ANONYMOUS, stored.record)) {
+  if (download && !mayDownloadOriginals(viewer, stored.record)) {
     return new Response('Tệp gốc này không được phép tải xuống / This original may not be downloaded', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
 
@@ -34,7 +36,8 @@ async function serve(request: Request, params: Promise<{ id: string; path: strin
     'content-type': media.type,
     'accept-ranges': 'bytes',
     etag,
-    'cache-control': stored.record.access.level === 'public' ? 'public, max-age=3600' : 'private, max-age=0',
+    // Shared caches may keep only what anyone may see.
+    'cache-control': stored.record.access.level === 'public' && stored.record.status === 'published' ? 'public, max-age=3600' : 'private, no-store',
     'x-content-type-options': 'nosniff',
   });
   const fileName = logicalPath.slice('files/'.length);

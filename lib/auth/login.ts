@@ -1,0 +1,85 @@
+/**
+ * The sign-in and sign-out endpoints as plain functions of a request, so
+ * they are tested without a server. Forms post here; answers are redirects
+ * for people and plain statuses for what must be refused.
+ */
+import type { Archive } from '../archive';
+import { isSameOrigin } from './origin';
+import { SESSION_COOKIE, SessionStore, clearedSessionCookie, sessionCookie } from './sessions';
+import { LoginThrottle } from './throttle';
+import { UserStore } from './users';
+
+export interface AuthServices {
+  users: UserStore;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+}
+
+export function authServices(archive: Archive): AuthServices {
+  return { users: new UserStore(archive.store), sessions: new SessionStore(archive.store), throttle: new LoginThrottle() };
+}
+
+export function clientAddress(request: Request): string {
+  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
+}
+
+export function readCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** A relative redirect (RFC 9110 allows it): behind a proxy request.url may not carry the public host. */
+function redirect(location: string, cookie?: string): Response {
+  const headers = new Headers({ location, 'cache-control': 'no-store' });
+  if (cookie) headers.set('set-cookie', cookie);
+  return new Response(null, { status: 303, headers });
+}
+
+/** Only paths inside the studio are followed after sign-in: never another site. */
+function safeNext(value: FormDataEntryValue | null): string {
+  return typeof value === 'string' && /^\/studio(\/[\w\-./%]*)?(\?[\w\-=&%]*)?$/.test(value) ? value : '/studio';
+}
+
+export async function handleLogin(archive: Archive, services: AuthServices, request: Request): Promise<Response> {
+  if (!isSameOrigin(request, archive.config.siteUrl)) {
+    return new Response('Yêu cầu bị từ chối: không đến từ trang của Di Sản / Request refused: foreign origin', { status: 403 });
+  }
+  const form = await request.formData().catch(() => undefined);
+  const username = String(form?.get('username') ?? '').trim().toLowerCase();
+  const password = String(form?.get('password') ?? '');
+  const next = safeNext(form?.get('next') ?? null);
+  const address = clientAddress(request);
+  const wait = services.throttle.waitFor(username, address);
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    return new Response(`Quá nhiều lần đăng nhập sai. Hãy thử lại sau ${seconds} giây. / Too many failed sign-ins: try again in ${seconds} s.`, {
+      status: 429,
+      headers: { 'retry-after': String(seconds), 'content-type': 'text/plain; charset=utf-8' },
+    });
+  }
+  const user = username && password ? await services.users.authenticate(username, password) : undefined;
+  if (!user) {
+    services.throttle.recordFailure(username, address);
+    return redirect(`/studio/login?error=invalid&next=${encodeURIComponent(next)}`);
+  }
+  services.throttle.recordSuccess(username);
+  const { token } = await services.sessions.create(user.username, address);
+  return redirect(next, sessionCookie(token, archive.config.env === 'production'));
+}
+
+export async function handleLogout(archive: Archive, services: AuthServices, request: Request): Promise<Response> {
+  if (!isSameOrigin(request, archive.config.siteUrl)) return new Response('Foreign origin', { status: 403 });
+  await services.sessions.destroy(readCookie(request, SESSION_COOKIE));
+  return redirect('/', clearedSessionCookie(archive.config.env === 'production'));
+}
+
+/** The signed-in, active user of a request, if any. */
+export async function userOf(services: AuthServices, token: string | undefined) {
+  const session = await services.sessions.get(token);
+  if (!session) return undefined;
+  const user = await services.users.get(session.username);
+  return user && !user.disabled ? user : undefined;
+}
