@@ -1,0 +1,83 @@
+/** The editorial workflow end to end on a real store: roles, transitions, conflicts, history, audit. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Viewer } from '@/lib/access/policy';
+import { RecordConflictError } from '@/lib/records/errors';
+import { AuditLog } from '@/lib/workflow/audit';
+import { ForbiddenError, TransitionError, Workflow, diffRecords, type Actor } from '@/lib/workflow/transitions';
+import { sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
+
+const user = (name: string, roles: ('officer' | 'reviewer' | 'admin' | 'researcher')[], communities: string[] = []): Actor => ({
+  name,
+  viewer: { kind: 'user', id: name, roles, communities } as Viewer,
+  address: '203.0.113.9',
+});
+const officer = user('officer', ['officer']);
+const reviewer = user('reviewer', ['reviewer']);
+const researcher = user('researcher', ['researcher']);
+
+let temp: TempArchive;
+let audit: AuditLog;
+let workflow: Workflow;
+beforeEach(async () => {
+  temp = await tempArchive();
+  audit = new AuditLog(temp.store);
+  workflow = new Workflow(temp.records, audit);
+});
+afterEach(async () => temp.cleanup());
+
+describe('workflow', () => {
+  it('goes draft → submitted → returned with a comment → submitted → published, each a version, all audited', async () => {
+    const created = await workflow.create(officer, { body: sampleBody({ status: 'published' }) });
+    expect(created.record.status).toBe('draft');
+    const id = created.record.id;
+    let current = await workflow.transition(officer, id, 'submit', 1);
+    await expect(workflow.transition(officer, id, 'publish', current.head)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(workflow.transition(reviewer, id, 'return', current.head)).rejects.toBeInstanceOf(TransitionError);
+    current = await workflow.transition(reviewer, id, 'return', current.head, 'Thiếu bản dịch tiếng Anh của mô tả');
+    expect(current.record.status).toBe('draft');
+    current = await workflow.edit(officer, id, { expectedVersion: current.head, body: sampleBody({ description: { vi: 'Mô tả.', en: 'Description.' } }) });
+    current = await workflow.transition(officer, id, 'submit', current.head);
+    current = await workflow.transition(reviewer, id, 'publish', current.head);
+    expect(current.record.status).toBe('published');
+    expect(current.record.publishedAt).toBeDefined();
+    expect(current.versions.map((v) => v.message)).toEqual(['Created', 'submit', 'return: Thiếu bản dịch tiếng Anh của mô tả', 'Updated', 'submit', 'publish']);
+    const events = [];
+    for await (const e of audit.events({ recordId: id })) events.push(`${e.actor}:${e.action}`);
+    expect(events).toEqual(['officer:create', 'officer:submit', 'reviewer:return', 'officer:edit', 'officer:submit', 'reviewer:publish']);
+  });
+
+  it('refuses researchers, officers on published records, and stale versions', async () => {
+    await expect(workflow.create(researcher, { body: sampleBody() })).rejects.toBeInstanceOf(ForbiddenError);
+    const { record } = await workflow.create(officer, { body: sampleBody() });
+    await workflow.transition(officer, record.id, 'submit', 1);
+    await expect(workflow.edit(officer, record.id, { expectedVersion: 2, body: sampleBody({ title: { vi: 'Khác' } }) })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(workflow.transition(reviewer, record.id, 'publish', 1)).rejects.toBeInstanceOf(RecordConflictError);
+  });
+
+  it('withdraws and restores, and restores an earlier version as a new one', async () => {
+    const { record } = await workflow.create(officer, { body: sampleBody() });
+    await workflow.edit(officer, record.id, { expectedVersion: 1, body: sampleBody({ title: { vi: 'Tên sai', en: 'Wrong' } }) });
+    let current = await workflow.restoreVersion(officer, record.id, 1, 2);
+    expect(current.head).toBe(3);
+    expect(current.record.title.vi).toBe('Lễ hội đâm trâu của người Cơ Tu');
+    current = await workflow.transition(officer, record.id, 'submit', 3);
+    current = await workflow.transition(reviewer, record.id, 'publish', current.head);
+    current = await workflow.transition(reviewer, record.id, 'withdraw', current.head, 'Cộng đồng yêu cầu');
+    expect(current.record.status).toBe('withdrawn');
+    current = await workflow.transition(reviewer, record.id, 'restore', current.head);
+    expect(current.record.status).toBe('published');
+  });
+
+  it('keeps community-restricted work to members', async () => {
+    const member = user('member', ['officer'], ['co-tu']);
+    const restricted = sampleBody({ access: { level: 'community', communities: ['co-tu'] } });
+    await expect(workflow.create(officer, { body: restricted })).rejects.toBeInstanceOf(ForbiddenError);
+    const { record } = await workflow.create(member, { body: restricted });
+    await expect(workflow.transition(officer, record.id, 'submit', 1)).rejects.toBeInstanceOf(ForbiddenError);
+    await workflow.transition(member, record.id, 'submit', 1);
+  });
+
+  it('describes changes between versions readably', () => {
+    expect(diffRecords({ title: { vi: 'a', en: 'b' }, subjects: ['x'] }, { title: { vi: 'a', en: 'c' }, subjects: ['x', 'y'] })).toEqual(['subjects: ["x"] → ["x","y"]', 'title.en: "b" → "c"']);
+  });
+});
