@@ -3,6 +3,8 @@ const nextConfig = {
   // Native and CLI-wrapping modules stay outside the server bundle.
   serverExternalPackages: ['sharp', 'fluent-ffmpeg', '@aws-sdk/client-s3', '@aws-sdk/lib-storage'],
   poweredByHeader: false,
+  // `npm run typecheck` checks the whole project (tests and scripts too) before the build in test:all.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

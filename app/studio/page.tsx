@@ -33,6 +33,11 @@ export default async function StudioPage() {
         {user.displayName} · {user.roles.map((r) => ROLE[r] ?? r).join(', ')}
         {user.communities.length > 0 && ` · cộng đồng ${user.communities.join(', ')}`}
       </p>
+      <p className="mt-4">
+        <Link href="/studio/records/new" className="rounded bg-ink px-4 py-2 text-sm font-semibold text-bone">
+          + Hồ sơ mới
+        </Link>
+      </p>
       <dl className="mt-4 flex flex-wrap gap-6 text-sm">
         {Object.entries(STATUS).map(([s, label]) => (
           <div key={s}>
@@ -53,7 +58,7 @@ export default async function StudioPage() {
           {visible.map(({ record, modified, head }) => (
             <tr key={record.id} className="border-t border-ink/10">
               <td className="py-2">
-                <Link href={`/records/${record.id}/${record.slug}`} className="underline">
+                <Link href={`/studio/records/${record.id}`} className="underline">
                   {record.title.vi}
                 </Link>
                 <span className="block text-xs text-ink/60">

@@ -50,6 +50,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A member of the Cơ Tu community, to check community protocols end to end.
   const users = new UserStore(new LocalObjectStore({ root: path.join(dataDir, 'store'), tmpDir: path.join(dataDir, 'tmp') }));
   await users.create({ username: 'thanh-vien-co-tu', displayName: 'Thành viên Cơ Tu', roles: ['researcher'], communities: ['co-tu'], password: E2E_PASSWORD });
+  await users.create({ username: 'can-bo', displayName: 'Cán bộ văn hóa', roles: ['officer'], communities: [], password: E2E_PASSWORD });
+  await users.create({ username: 'nguoi-duyet', displayName: 'Người duyệt', roles: ['reviewer'], communities: [], password: E2E_PASSWORD });
   const port = await freePort();
   let output = '';
   const server = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {

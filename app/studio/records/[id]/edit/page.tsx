@@ -1,0 +1,27 @@
+import type { Metadata } from 'next';
+import { notFound, redirect } from 'next/navigation';
+import { mayPerform } from '@/lib/access/policy';
+import { RECORD_ID_PATTERN } from '@/lib/records/schema';
+import { editorVocab } from '@/lib/studio/editor-vocab';
+import { recordToValues } from '@/lib/studio/record-form';
+import { getArchive } from '@/lib/server/archive';
+import { currentViewer } from '@/lib/server/auth';
+import { RecordEditor } from '../../record-editor';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Sửa hồ sơ', robots: { index: false } };
+
+export default async function EditRecordPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const viewer = await currentViewer();
+  if (viewer.kind === 'anonymous') redirect(`/studio/login?next=/studio/records/${id}/edit`);
+  const stored = RECORD_ID_PATTERN.test(id) ? await getArchive().records.get(id) : undefined;
+  if (!stored || !mayPerform(viewer, 'view', stored.record)) notFound();
+  if (!mayPerform(viewer, 'edit', stored.record)) redirect(`/studio/records/${id}?error=${encodeURIComponent('Bạn không sửa được hồ sơ ở trạng thái này / You cannot edit this record now')}`);
+  return (
+    <div className="max-w-3xl">
+      <h1 className="mb-4 text-2xl font-semibold">Sửa: {stored.record.title.vi}</h1>
+      <RecordEditor id={id} version={stored.head} initial={recordToValues(stored.record)} vocab={editorVocab(getArchive().vocab)} />
+    </div>
+  );
+}
