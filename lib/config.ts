@@ -39,8 +39,21 @@ export const EnvSchema = z
     ADMIN_EMAIL: z.email().default('archive@example.org'),
     /** Requests per minute one client may make to the JSON API. */
     API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Largest original one upload may bring, in megabytes (10 GB by default). */
+    UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(10_240),
+    // ---- search (lib/search) ----
+    /** embedded: SQLite FTS5 file under DATA_DIR/search, no service; meilisearch: a Meilisearch server. */
+    SEARCH_DRIVER: z.enum(['embedded', 'meilisearch']).default('embedded'),
+    MEILI_HOST: z.url().optional(),
+    MEILI_API_KEY: optionalText,
+    /** Meilisearch index uid (letters, digits, - and _). */
+    MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be letters, digits, - or _').default('disan-records'),
+    // ---- end search ----
   })
   .superRefine((env, ctx) => {
+    if (env.SEARCH_DRIVER === 'meilisearch' && !env.MEILI_HOST) {
+      ctx.addIssue({ code: 'custom', path: ['MEILI_HOST'], message: 'is required when SEARCH_DRIVER=meilisearch' });
+    }
     if (env.STORAGE_DRIVER !== 's3') return;
     for (const name of ['S3_BUCKET'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STORAGE_DRIVER=s3' });
@@ -60,6 +73,9 @@ export interface Config {
   port: number;
   adminEmail: string;
   apiRateLimitPerMinute: number;
+  uploadMaxBytes: number;
+  /** Where resumable uploads wait until they are complete (derived, deletable). */
+  uploadDir: string;
   storage:
     | { driver: 'local'; root: string; tmpDir: string }
     | {
@@ -72,6 +88,10 @@ export interface Config {
         partSizeBytes: number;
       };
   cores: number;
+  /** Search engine (lib/search). */
+  search:
+    | { driver: 'embedded'; dir: string }
+    | { driver: 'meilisearch'; host: string; apiKey?: string; index: string };
 }
 
 export class ConfigError extends Error {
@@ -103,6 +123,8 @@ export function parseConfig(source: Record<string, string | undefined> = process
     port: env.PORT,
     adminEmail: env.ADMIN_EMAIL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT,
+    uploadMaxBytes: env.UPLOAD_MAX_MB * 1024 * 1024,
+    uploadDir: path.join(dataDir, 'uploads'),
     storage:
       env.STORAGE_DRIVER === 's3'
         ? {
@@ -119,6 +141,10 @@ export function parseConfig(source: Record<string, string | undefined> = process
           }
         : { driver: 'local', root: path.join(dataDir, 'store'), tmpDir: path.join(dataDir, 'tmp') },
     cores: os.availableParallelism(),
+    search:
+      env.SEARCH_DRIVER === 'meilisearch'
+        ? { driver: 'meilisearch', host: env.MEILI_HOST!, ...(env.MEILI_API_KEY ? { apiKey: env.MEILI_API_KEY } : {}), index: env.MEILI_INDEX }
+        : { driver: 'embedded', dir: path.join(dataDir, 'search') },
   };
 }
 

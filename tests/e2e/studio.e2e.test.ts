@@ -1,4 +1,8 @@
 /** An officer describes a new record and submits it; a reviewer publishes it; a visitor finds it. */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -8,6 +12,7 @@ import { E2E_PASSWORD } from './global-setup';
 
 const baseUrl = inject('baseUrl');
 const shots = path.join(ROOT, 'test-results', 'screenshots');
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'disan-studio-'));
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
@@ -44,6 +49,25 @@ describe('studio workflow', () => {
     await officer.waitForURL(/\/studio\/records\/[0-9a-z]{8}\?saved=1/);
     const recordUrl = officer.url().split('?')[0]!;
     await expect(officer.getByTestId('record-status').textContent()).resolves.toContain('Bản nháp');
+
+    // Upload a field video over a slow line that drops in the middle, then comes back.
+    const video = path.join(workDir, 'le-cung-lua.mp4');
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=6', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', '-c:v', 'libx264', '-b:v', '6M', '-maxrate', '6M', '-bufsize', '2M', '-c:a', 'aac', '-shortest', video]);
+    const cdp = await officer.context().newCDPSession(officer);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: -1, uploadThroughput: 400_000 });
+    await officer.getByLabel('Chọn tệp').setInputFiles(video);
+    await officer.waitForFunction(() => /: ([2-9]\d)%/.test(document.querySelector('[data-testid=upload-status]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: 0, uploadThroughput: 0 });
+    await officer.waitForFunction(() => /thử lại/.test(document.querySelector('[data-testid=upload-status]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await officer.screenshot({ path: path.join(shots, 'studio-upload-interrupted-390.png') });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await officer.waitForURL(/saved=1/, { timeout: 60_000 });
+    await expect(officer.getByTestId('media-list').textContent()).resolves.toContain('le-cung-lua.mp4 · video/mp4');
+    const stored = JSON.parse(execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/archive.ts'), 'show', 'le-cung-lua-thu-nghiem', '--json'], { env: { ...process.env, DATA_DIR: inject('dataDir') } }).toString()) as { record: { media: { digest: string; size: number }[] } };
+    const bytes = readFileSync(video);
+    expect(stored.record.media[0]).toMatchObject({ size: bytes.length, digest: createHash('sha512').update(bytes).digest('hex') });
+
     await officer.getByRole('button', { name: 'Gửi duyệt' }).click();
     await officer.waitForURL(/done=submit/);
     await expect(officer.getByTestId('record-status').textContent()).resolves.toContain('Chờ duyệt');

@@ -7,6 +7,7 @@ import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { diffRecords, type Transition } from '@/lib/workflow/transitions';
 import { changeStatus, restoreVersion } from '../actions';
+import { Uploader } from './uploader';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Hồ sơ', robots: { index: false } };
@@ -75,6 +76,19 @@ export default async function StudioRecordPage({ params, searchParams }: { param
           </form>
         ))}
       </div>
+      {mayPerform(viewer, 'edit', record) && <Uploader recordId={id} maxBytes={getArchive().config.uploadMaxBytes} />}
+      {record.media.length > 0 && (
+        <section className="mt-6">
+          <h2 className="text-lg font-semibold">Tệp gốc</h2>
+          <ul className="mt-2 text-sm" data-testid="media-list">
+            {record.media.map((m) => (
+              <li key={m.path}>
+                {m.path.slice('files/'.length)} · {m.type} · {Math.ceil(m.size / 1024)} KB · SHA-512 {m.digest.slice(0, 12)}…
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <h2 className="mt-8 text-lg font-semibold">Lịch sử phiên bản</h2>
       <ol className="mt-2 grid gap-3 text-sm">
         {history.reverse().map((v) => (

@@ -1,0 +1,14 @@
+/** The web server's tus upload endpoint, made once per process. */
+import 'server-only';
+import type { Server } from '@tus/server';
+import { createUploadServer } from '../uploads/tus';
+import { getArchive } from './archive';
+import { getAuth } from './auth';
+import { getWorkflow } from './workflow';
+
+let server: Server | undefined;
+
+export function getUploadServer(): Server {
+  server ??= createUploadServer(getArchive(), getAuth(), getWorkflow());
+  return server;
+}
