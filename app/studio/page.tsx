@@ -37,6 +37,14 @@ export default async function StudioPage() {
         <Link href="/studio/records/new" className="rounded bg-ink px-4 py-2 text-sm font-semibold text-bone">
           + Hồ sơ mới
         </Link>
+        <Link href="/studio/coverage" className="ml-4 text-sm underline">
+          Mức độ bao phủ
+        </Link>
+        {user.roles.includes('admin') && (
+          <Link href="/studio/audit" className="ml-4 text-sm underline">
+            Nhật ký
+          </Link>
+        )}
       </p>
       <dl className="mt-4 flex flex-wrap gap-6 text-sm">
         {Object.entries(STATUS).map(([s, label]) => (

@@ -84,6 +84,13 @@ describe('studio workflow', () => {
     await expect(reviewer.getByTestId('record-status').textContent()).resolves.toContain('Đã công bố');
     await reviewer.screenshot({ path: path.join(shots, 'studio-record-390.png'), fullPage: true });
 
+    await reviewer.goto(`${baseUrl}/studio/coverage`);
+    await expect(reviewer.getByTestId('coverage-overall').textContent()).resolves.toMatch(/Đã lưu giữ\d+(\.\d)?%/);
+    await reviewer.screenshot({ path: path.join(shots, 'studio-coverage-390.png'), fullPage: false });
+    const csv = await reviewer.evaluate(async () => (await fetch('/studio/coverage/csv')).text());
+    expect(csv).toContain('Toàn tỉnh');
+    expect((await reviewer.goto(`${baseUrl}/studio/audit`))?.status()).toBe(404); // admins only
+
     expect((await visitor.goto(`${baseUrl}/records/${id}`))?.status()).toBe(200);
     await expect(visitor.locator('h1').textContent()).resolves.toBe('Lễ cúng lúa (thử nghiệm)');
     await visitor.goto(`${baseUrl}/?group=co`);
