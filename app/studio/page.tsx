@@ -37,6 +37,9 @@ export default async function StudioPage() {
         <Link href="/studio/records/new" className="rounded bg-ink px-4 py-2 text-sm font-semibold text-bone">
           + Hồ sơ mới
         </Link>
+        <Link href="/studio/import" className="ml-4 text-sm underline">
+          Nhập hàng loạt
+        </Link>
         <Link href="/studio/coverage" className="ml-4 text-sm underline">
           Mức độ bao phủ
         </Link>

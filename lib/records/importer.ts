@@ -15,6 +15,7 @@ import { sha512OfStream } from './digest';
 import { RecordValidationError } from './errors';
 import type { FileInput, RecordRepository } from './repository';
 import { LanguageCode, LocalizedText, MEDIA_KINDS, RecordBody, RecordId, type RecordBodyInput } from './schema';
+import type { RecordBody as RecordBodyType } from './schema';
 import { checkRecordVocabulary, type Vocabularies } from './vocabularies';
 import type { VersionUser } from './ocfl';
 
@@ -56,6 +57,8 @@ export interface ImportOptions {
   user: VersionUser;
   /** Check and report, write nothing. */
   dryRun?: boolean;
+  /** Whether the importing person may write this record: a problem (field, message) if not. */
+  authorize?: (body: RecordBodyType) => { field: string; message: string } | undefined;
   onOutcome?: (outcome: ImportOutcome) => void;
 }
 
@@ -247,6 +250,8 @@ async function importOne(repository: RecordRepository, item: ImportItem, options
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push({ field: name(item, issue.path.map(String).join('.')), message: issue.message });
   } else {
+    const refusal = options.authorize?.(parsed.data);
+    if (refusal) problems.push({ field: name(item, refusal.field), message: refusal.message });
     for (const problem of checkRecordVocabulary(parsed.data, options.vocab)) {
       const [field, ...message] = problem.split(': ');
       problems.push({ field: name(item, field!), message: message.join(': ') });
