@@ -45,7 +45,7 @@ describe('studio bulk import', () => {
       'sai,craft,,Bad,,katu,tay-giang,khong-ro,public,published,khong-co.jpg',
     ];
     const before = await temp.keys('records/');
-    const id = await stageImport(archive, csvFile(rows), new File([zipBytes], 'media.zip'));
+    const id = await stageImport(archive, csvFile(rows), new File([new Uint8Array(zipBytes)], 'media.zip'));
     const check = await runImport(archive, officer, id, true);
     const problems = check.outcomes[1]!.problems.map((p) => `${check.outcomes[1]!.source} ${p.field}`);
     expect(problems).toEqual(
@@ -55,7 +55,7 @@ describe('studio bulk import', () => {
     expect(await temp.keys('records/')).toEqual(before);
     expect((await readReport(archive, id))?.dryRun).toBe(true);
 
-    const good = await stageImport(archive, csvFile([rows[0]!]), new File([zipBytes], 'media.zip'));
+    const good = await stageImport(archive, csvFile([rows[0]!]), new File([new Uint8Array(zipBytes)], 'media.zip'));
     const done = await runImport(archive, officer, good, false);
     expect(done.outcomes.map((o) => o.status)).toEqual(['created']);
     const stored = await temp.records.require(done.outcomes[0]!.id!);
@@ -76,7 +76,7 @@ describe('studio bulk import', () => {
   it('refuses a zip whose entries would escape the staging folder', async () => {
     const evil = path.join(temp.dir, 'evil.zip');
     execFileSync('python3', ['-c', `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.writestr('../../escape.txt','x'); z.close()`, evil]);
-    await expect(stageImport(archive, csvFile([]), new File([await fs.readFile(evil)], 'evil.zip'))).rejects.toThrow(/invalid relative path|unsafe path/);
+    await expect(stageImport(archive, csvFile([]), new File([new Uint8Array(await fs.readFile(evil))], 'evil.zip'))).rejects.toThrow(/invalid relative path|unsafe path/);
     await expect(fs.access(path.join(temp.dir, 'escape.txt'))).rejects.toThrow();
   });
 });
