@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -72,5 +73,28 @@ describe('BagIt export', () => {
     const target = path.join(archive.dir, 'bag2');
     await expect(exportBag(archive.records, record.id, target)).rejects.toThrow(/does not match its recorded digest/);
     expect(await fs.readdir(archive.dir)).not.toContain('bag2');
+  });
+});
+
+describe('BagIt zip download', () => {
+  it('zips the bag under one top folder, every payload file intact', async () => {
+    const { bagZip } = await import('@/lib/records/bag-zip');
+    const { loadVocabularies } = await import('@/lib/records/vocabularies');
+    const photo = randomBytes(5000);
+    const { record } = await archive.records.create({ body: sampleBody(), files: [{ name: 'a.jpg', body: photo, contentType: 'image/jpeg', kind: 'image' }], user: operator });
+    const stream = await bagZip(archive.records, record.id, { vocab: loadVocabularies(path.join(import.meta.dirname, '../../content')), siteUrl: 'https://x.org' });
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const zipFile = path.join(archive.dir, 'bag.zip');
+    await fs.writeFile(zipFile, Buffer.concat(chunks));
+    // Read it back with an independent zip reader (Python's zipfile).
+    const listing = JSON.parse(
+      execFileSync('python3', ['-c', 'import zipfile,sys,json,hashlib; z=zipfile.ZipFile(sys.argv[1]); print(json.dumps({n: hashlib.sha512(z.read(n)).hexdigest() for n in z.namelist()}))', zipFile]).toString(),
+    ) as Record<string, string>;
+    const top = `${record.id}-v1`;
+    expect(Object.keys(listing).sort()).toEqual(
+      ['bag-info.txt', 'bagit.txt', 'data/files/a.jpg', 'data/record.json', 'manifest-sha512.txt', 'metadata/dublin-core.xml', 'tagmanifest-sha512.txt'].map((f) => `${top}/${f}`).sort(),
+    );
+    expect(listing[`${top}/data/files/a.jpg`]).toBe(sha512(photo));
   });
 });

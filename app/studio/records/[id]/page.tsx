@@ -59,6 +59,9 @@ export default async function StudioRecordPage({ params, searchParams }: { param
         <Link href={`/records/${id}/${record.slug}`} className="rounded border border-ink/30 px-4 py-2 text-sm">
           Xem trang hồ sơ
         </Link>
+        <a href={`/studio/records/${id}/bag.zip`} className="rounded border border-ink/30 px-4 py-2 text-sm" download>
+          Tải gói BagIt
+        </a>
       </div>
       <div className="mt-4 grid gap-3">
         {TRANSITIONS.filter((t) => mayPerform(viewer, t.id, record)).map((t) => (
