@@ -108,4 +108,14 @@ describe('public site', () => {
     expect(forged.status).toBe(403);
     await member.close();
   });
+
+  it('lists only public records in sitemap.xml and points robots at it', async () => {
+    const sitemap = await (await fetch(new URL('/sitemap.xml', baseUrl))).text();
+    expect(sitemap).toContain(`/records/${recordIdFromSeed('demo:le-hoi-dam-trau-co-tu')}/le-hoi-dam-trau-co-tu`);
+    expect(sitemap).not.toContain(recordIdFromSeed('demo:le-bo-ma-teng-ping-co-tu'));
+    expect(sitemap).not.toContain(recordIdFromSeed('demo:le-mung-lua-moi-ca-dong'));
+    const robots = await (await fetch(new URL('/robots.txt', baseUrl))).text();
+    expect(robots).toMatch(/Sitemap: http:\/\/127\.0\.0\.1:\d+\/sitemap\.xml/);
+    expect(robots).toContain('Disallow: /studio');
+  });
 });
