@@ -61,6 +61,11 @@ describe('public site', () => {
     expect(await video.locator('track').count()).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: path.join(shots, 'record-360.png'), fullPage: true });
 
+    const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as { '@type': string; name: string; associatedMedia: { '@type': string }[] };
+    expect(jsonLd).toMatchObject({ '@type': 'Event', name: 'Lễ hội đâm trâu của người Cơ Tu' });
+    expect(jsonLd.associatedMedia.map((m) => m['@type'])).toContain('VideoObject');
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('Lễ hội đâm trâu của người Cơ Tu');
+
     const src = await video.getAttribute('src');
     const ranged = await fetch(new URL(src!, baseUrl), { headers: { range: 'bytes=0-99' } });
     expect(ranged.status).toBe(206);

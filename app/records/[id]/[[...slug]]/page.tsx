@@ -5,6 +5,7 @@ import { mayDownloadOriginals, maySeeRecord } from '@/lib/access/policy';
 import { districtName, documentKindLabel, groupName, label, subjectLabel, typeLabel } from '@/lib/records/labels';
 import type { StoredRecord } from '@/lib/records/repository';
 import { RECORD_ID_PATTERN, type MediaEntry } from '@/lib/records/schema';
+import { recordJsonLd } from '@/lib/records/json-ld';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 
@@ -21,7 +22,22 @@ async function load(id: string): Promise<StoredRecord | undefined> {
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const stored = await load((await params).id);
   if (!stored) return { title: 'Không tìm thấy' };
-  return { title: stored.record.title.vi, description: stored.record.description.vi.slice(0, 200) };
+  const { record } = stored;
+  const image = record.media.find((m) => m.kind === 'image');
+  const { siteUrl } = getArchive().config;
+  return {
+    title: record.title.vi,
+    description: record.description.vi.slice(0, 200),
+    alternates: { canonical: `${siteUrl}/records/${record.id}/${record.slug}` },
+    openGraph: {
+      title: record.title.vi,
+      description: record.description.vi.slice(0, 200),
+      url: `${siteUrl}/records/${record.id}/${record.slug}`,
+      type: 'article',
+      locale: 'vi_VN',
+      ...(image && record.access.level === 'public' ? { images: [`${siteUrl}/api/files/${record.id}/${image.path.split('/').map(encodeURIComponent).join('/')}`] } : {}),
+    },
+  };
 }
 
 function fileUrl(id: string, media: MediaEntry, download = false): string {
@@ -75,6 +91,10 @@ export default async function RecordPage({ params }: { params: Params }) {
 
   return (
     <article>
+      {record.access.level === 'public' && record.status === 'published' && (
+        // JSON-LD is data, not markup: escape "<" so a title can never close the script element.
+        <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: JSON.stringify(recordJsonLd(record, vocab, getArchive().config.siteUrl)).replace(/</g, '\\u003c') }} />
+      )}
       <nav className="text-sm mb-4">
         <Link href="/" className="underline text-madder">
           ← Tất cả hồ sơ

@@ -1,0 +1,42 @@
+/** schema.org JSON-LD for a record page: Event for festivals and rituals, Legislation for documents, CreativeWork otherwise. */
+import type { HeritageRecord } from './schema';
+import type { Vocabularies } from './vocabularies';
+
+export function recordJsonLd(record: HeritageRecord, vocab: Vocabularies, siteUrl: string): Record<string, unknown> {
+  const url = `${siteUrl}/records/${record.id}/${record.slug}`;
+  const type = record.type === 'document' ? 'Legislation' : record.type === 'festival' || record.type === 'ritual' ? 'Event' : 'CreativeWork';
+  const place = record.places[0];
+  const district = place ? vocab.districts.find((d) => d.id === place.district) : undefined;
+  const media = record.media.filter((m) => m.kind === 'video' || m.kind === 'audio' || m.kind === 'image');
+  const fileUrl = (path: string) => `${siteUrl}/api/files/${record.id}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  return {
+    '@context': 'https://schema.org',
+    '@type': type,
+    '@id': url,
+    url,
+    name: record.title.vi,
+    ...(record.title.en ? { alternateName: [record.title.en, ...record.alternativeTitles] } : {}),
+    description: record.description.vi,
+    inLanguage: ['vi', ...(record.description.en ? ['en'] : [])],
+    license: record.rights.uri,
+    about: record.ethnicGroups.map((g) => vocab.ethnicGroups.find((e) => e.id === g)?.name.vi ?? g),
+    ...(district
+      ? { locationCreated: { '@type': 'Place', name: `${district.name.vi}, Quảng Nam`, geo: { '@type': 'GeoCoordinates', latitude: place!.lat ?? district.lat, longitude: place!.lon ?? district.lon } } }
+      : {}),
+    ...(type === 'Event' && district ? { location: { '@type': 'Place', name: `${district.name.vi}, Quảng Nam` }, eventAttendanceMode: 'https://schema.org/OfflineEventAttendanceMode' } : {}),
+    ...(record.document
+      ? { legislationIdentifier: record.document.number, legislationDate: record.document.issuedOn, legislationPassedBy: { '@type': 'Organization', name: record.document.issuer.vi } }
+      : {}),
+    ...(media.length
+      ? {
+          associatedMedia: media.map((m) => ({
+            '@type': m.kind === 'video' ? 'VideoObject' : m.kind === 'audio' ? 'AudioObject' : 'ImageObject',
+            contentUrl: fileUrl(m.path),
+            encodingFormat: m.type,
+            name: m.label?.vi ?? record.title.vi,
+            ...(m.kind === 'video' ? { description: record.description.vi.slice(0, 200), uploadDate: record.publishedAt ?? record.recordedOn } : {}),
+          })),
+        }
+      : {}),
+  };
+}
