@@ -33,6 +33,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <div className="brocade-band" aria-hidden="true" />
           <div className="mx-auto max-w-5xl px-4 py-4">
             Di Sản – lưu giữ và công bố di sản văn hóa của các cộng đồng Cơ Tu, Xơ Đăng, Giẻ Triêng, Co. Dữ liệu trình diễn.
+            <span className="mt-2 flex flex-wrap gap-4">
+              <a href="/studio" className="underline">Studio (cán bộ)</a>
+              <a href="/api/v1/openapi.json" className="underline">API</a>
+              <a href="/oai?verb=Identify" className="underline">OAI-PMH</a>
+              <a href="/feeds/vi/atom.xml" className="underline">Atom</a>
+            </span>
           </div>
         </footer>
       </body>
