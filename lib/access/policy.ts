@@ -101,3 +101,41 @@ export function mayDownloadOriginals(viewer: Viewer, record: Pick<HeritageRecord
   // Only openly licensed material is offered for download to the public.
   return /creativecommons\.org\/(licenses|publicdomain)\//.test(record.rights.uri) || /rightsstatements\.org\/vocab\/(NoC-US|NoC-OKLR|NoC-NC|InC-EDU)\//.test(record.rights.uri);
 }
+
+/*
+ * Access tokens for search engines. A search index cannot call maySeeRecord
+ * for every hit of every query (and Meilisearch cannot call it at all), so
+ * the same decision is expressed as sets: a record carries the tokens that
+ * admit it, a viewer holds the tokens it is admitted by, and the record is
+ * visible exactly when the two sets meet. The unit test
+ * tests/unit/search-access-tokens.test.ts checks that this agrees with
+ * maySeeRecord for every role × level × status × community.
+ */
+
+/** The tokens that admit a record (index them with the record). */
+export function recordAccessTokens(record: Pick<HeritageRecord, 'access' | 'status'>): string[] {
+  const published = record.status === 'published';
+  switch (record.access.level) {
+    case 'public':
+      return [published ? 'public' : 'staff'];
+    case 'registered':
+      return [published ? 'registered' : 'staff'];
+    case 'community':
+      // Admins keep the archive and pass every protocol; otherwise membership (and, unpublished, staff membership).
+      return ['admin', ...record.access.communities.map((c) => (published ? `community:${c}` : `staff-community:${c}`))];
+  }
+}
+
+/** The tokens a viewer is admitted by (a search query filters on them). */
+export function viewerAccessTokens(viewer: Viewer): string[] {
+  if (viewer.kind === 'anonymous') return ['public'];
+  const tokens = ['public', 'registered', ...viewer.communities.map((c) => `community:${c}`)];
+  if (viewer.roles.includes('admin')) tokens.push('admin');
+  if (isStaff(viewer)) tokens.push('staff', ...viewer.communities.map((c) => `staff-community:${c}`));
+  return tokens;
+}
+
+/** Whether the viewer is staff, who see unpublished work and the access-level facet. */
+export function isStaffViewer(viewer: Viewer): boolean {
+  return isStaff(viewer);
+}

@@ -1,0 +1,109 @@
+/**
+ * Record → search document: the flat projection both engines index. It is
+ * a pure function of the stored record (plus the vocabularies and any text
+ * read from its media), so the index can always be rebuilt from storage.
+ */
+import { recordAccessTokens } from '../access/policy';
+import type { HeritageRecord } from '../records/schema';
+import type { Vocabularies } from '../records/vocabularies';
+import { fold } from './text';
+import type { Facet, SearchDocument, TextField } from './types';
+
+/** Text that lives in media rather than in record.json (transcripts, captions, a document's extracted text). */
+export interface MediaText {
+  transcripts?: string[];
+  fulltext?: string[];
+}
+
+/** "Co Tu (Katu)" → ["Co Tu", "Katu"]: English names carry the other name in brackets. */
+export function splitBracketed(name: string): string[] {
+  const m = /^(.*?)\s*\(([^)]+)\)\s*$/.exec(name);
+  return m ? [m[1]!, m[2]!].filter(Boolean) : [name];
+}
+
+/** Every name of an ethnic group, both languages and other spellings (the synonyms of search). */
+export function groupNames(group: Vocabularies['ethnicGroups'][number]): string[] {
+  return unique([group.name.vi, ...splitBracketed(group.name.en), ...group.otherNames]);
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.trim().length > 0))];
+}
+
+/** "2019-05" → "2010s". */
+export function decadeOf(date: string | undefined): string | undefined {
+  const year = date ? Number(date.slice(0, 4)) : NaN;
+  return Number.isFinite(year) ? `${Math.floor(year / 10) * 10}s` : undefined;
+}
+
+export function toSearchDocument(record: HeritageRecord, vocab: Vocabularies, media: MediaText = {}): SearchDocument {
+  const groups = record.ethnicGroups.map((id) => vocab.ethnicGroups.find((g) => g.id === id)).filter((g) => g !== undefined);
+  const subjects = record.subjects.map((id) => vocab.subjects.find((s) => s.id === id)).filter((s) => s !== undefined);
+  const districts = record.places.map((p) => vocab.districts.find((d) => d.id === p.district));
+  const typeLabel = vocab.recordTypes.find((t) => t.id === record.type);
+  const inventory = record.inventoryElement ? vocab.inventory.find((e) => e.id === record.inventoryElement) : undefined;
+  const documentKind = record.document ? vocab.documentKinds.find((k) => k.id === record.document!.kind) : undefined;
+
+  const text: Record<TextField, string[]> = {
+    title: unique([record.title.vi, record.title.en, ...record.alternativeTitles, record.nativeText?.title, record.document?.number]),
+    // Community names go with the subjects so that Katu, Sedang, Cor… find a group's records even when the text never says them.
+    subjects: unique([
+      ...subjects.flatMap((s) => [s.label.vi, s.label.en]),
+      ...groups.flatMap(groupNames),
+      typeLabel?.label.vi,
+      typeLabel?.label.en,
+      documentKind?.label.vi,
+      documentKind?.label.en,
+      record.document?.issuer.vi,
+      record.document?.issuer.en,
+      inventory?.name.vi,
+      inventory?.name.en,
+    ]),
+    place: unique([
+      ...districts.flatMap((d) => (d ? [d.name.vi, d.name.en] : [])),
+      ...record.places.flatMap((p) => [p.commune, p.village]),
+    ]),
+    description: unique([record.description.vi, record.description.en, record.heldIn?.note?.vi, record.heldIn?.note?.en]),
+    transcript: unique([record.nativeText?.text, ...(media.transcripts ?? [])]),
+    fulltext: unique([...(media.fulltext ?? []), ...record.references.map((r) => r.title), record.document?.signer]),
+  };
+
+  const date = record.recordedOn ?? record.document?.issuedOn;
+  const facets: Record<Facet, string[]> = {
+    ethnicGroup: unique(record.ethnicGroups),
+    type: [record.type],
+    district: unique(record.places.map((p) => p.district)),
+    decade: unique([decadeOf(date)]),
+    language: unique(record.languages),
+    mediaKind: unique(record.media.map((m) => m.kind)),
+    accessLevel: [record.access.level],
+    status: [record.status],
+  };
+
+  const placed = record.places.find((p) => p.lat !== undefined && p.lon !== undefined);
+  const district = districts.find((d) => d !== undefined);
+  const geo = placed ? { lat: placed.lat!, lon: placed.lon! } : district ? { lat: district.lat, lon: district.lon } : undefined;
+
+  return {
+    id: record.id,
+    slug: record.slug,
+    type: record.type,
+    status: record.status,
+    title: { vi: record.title.vi, ...(record.title.en ? { en: record.title.en } : {}) },
+    text,
+    facets,
+    access: recordAccessTokens(record),
+    ...(geo ? { geo } : {}),
+    ...(date ? { date } : {}),
+    titleSort: fold(record.title.vi),
+    ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
+  };
+}
+
+/**
+ * Synonym groups: every name of each community, in both languages. Both
+ * engines get them from here so they agree.
+ */
+export function synonymGroups(vocab: Vocabularies): string[][] {
+  return vocab.ethnicGroups.map(groupNames);
+}

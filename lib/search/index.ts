@@ -1,0 +1,92 @@
+/**
+ * Search entry points for the rest of the archive:
+ *   openSearchIndex(config, vocab)        the configured engine
+ *   registerSearchIndexing(archive, idx)  keep it current on every commit
+ *   indexableDocument(...)                record (+ its text media) → document
+ */
+import type { Config } from '../config';
+import type { Archive } from '../archive';
+import type { RecordRepository } from '../records/repository';
+import type { HeritageRecord } from '../records/schema';
+import { loadVocabularies, type Vocabularies } from '../records/vocabularies';
+import { getBuffer, NotFoundError, type ObjectStore } from '../storage';
+import { synonymGroups, toSearchDocument, type MediaText } from './document';
+import { EmbeddedSearchIndex } from './embedded';
+import { MeilisearchIndex } from './meilisearch';
+import type { SearchDocument, SearchIndex } from './types';
+
+export * from './types';
+export { toSearchDocument, synonymGroups } from './document';
+export { EmbeddedSearchIndex } from './embedded';
+export { MeilisearchIndex } from './meilisearch';
+
+/** The configured engine. Vocabularies (for community-name synonyms) are read from CONTENT_DIR unless given. */
+export async function openSearchIndex(config: Config, vocab: Vocabularies = loadVocabularies(config.contentDir)): Promise<SearchIndex> {
+  const synonyms = synonymGroups(vocab);
+  if (config.search.driver === 'meilisearch') {
+    const index = new MeilisearchIndex({ host: config.search.host, apiKey: config.search.apiKey, index: config.search.index, synonyms });
+    await index.ensureSettings();
+    return index;
+  }
+  return EmbeddedSearchIndex.open({ dir: config.search.dir, synonyms });
+}
+
+/** Transcripts and captions larger than this are indexed only up to it (search needs words, not every word). */
+const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+
+/** Caption files (WebVTT, SRT) as plain text: cue numbers, timings and headers dropped. */
+export function captionText(raw: string): string {
+  return raw
+    .split(/\r?\n/)
+    .filter((line) => !/^(WEBVTT|NOTE\b|\d+$|[\d:.,]+\s*-->)/.test(line.trim()))
+    .join('\n');
+}
+
+/**
+ * Text a record carries in its media: transcripts and captions from the
+ * originals, and a document's extracted text from its derivative
+ * (derivatives/<id>/<file name>/text.txt, written by the media pipeline).
+ */
+export async function readMediaText(records: RecordRepository, store: ObjectStore, record: HeritageRecord): Promise<MediaText> {
+  const transcripts: string[] = [];
+  const fulltext: string[] = [];
+  for (const media of record.media) {
+    try {
+      if ((media.kind === 'transcript' || media.kind === 'caption') && /^text\/|subrip|vtt/.test(media.type)) {
+        const opened = await records.openFile(record.id, media.path, { range: { start: 0, end: MAX_TEXT_BYTES - 1 } });
+        const chunks: Buffer[] = [];
+        for await (const chunk of opened.body) chunks.push(Buffer.from(chunk as Uint8Array));
+        const text = Buffer.concat(chunks).toString('utf8');
+        transcripts.push(media.kind === 'caption' ? captionText(text) : text);
+      } else if (media.kind === 'document') {
+        const key = `derivatives/${record.id}/${media.path.slice('files/'.length)}/text.txt`;
+        fulltext.push((await getBuffer(store, key)).subarray(0, MAX_TEXT_BYTES).toString('utf8'));
+      }
+    } catch (error) {
+      // Missing derived text is normal before the media pipeline has run; the record is still indexed by its metadata.
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  return { transcripts, fulltext };
+}
+
+export async function indexableDocument(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, record: HeritageRecord): Promise<SearchDocument> {
+  return toSearchDocument(record, archive.vocab, await readMediaText(archive.records, archive.store, record));
+}
+
+/**
+ * Keeps the index current: every committed version (create, edit, publish,
+ * withdraw) replaces the record's document. Withdrawn and draft records stay
+ * in the index for staff; their access tokens hide them from everyone else.
+ * A failure is reported by the repository and repaired by `npm run reindex`.
+ */
+export function registerSearchIndexing(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, index: SearchIndex): void {
+  archive.records.addListener(async ({ record }) => {
+    await index.upsert([await indexableDocument(archive, record)]);
+  });
+}
+
+/** For deletions (the repository has none yet): drop a record's document. */
+export async function unindexRecord(index: SearchIndex, id: string): Promise<void> {
+  await index.remove([id]);
+}

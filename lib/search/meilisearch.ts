@@ -1,0 +1,325 @@
+/**
+ * The Meilisearch engine, for archives that outgrow one machine. Same
+ * contract as the embedded engine (tests/contract/search.contract.ts).
+ *
+ * - Settings are declared here (meiliSettings) and applied idempotently:
+ *   ensureSettings() compares them with the server's and only updates what
+ *   differs, waiting for the task so no query runs on half-applied settings.
+ * - Writes wait for their task by default, so a record published by the
+ *   studio is findable when the next page renders.
+ * - Text is sent twice: as written (Meilisearch folds most diacritics
+ *   itself and ranks exact spellings higher) and folded by us (so đ = d
+ *   holds whatever the tokenizer does with đ).
+ * - Access and facet filters are built from fixed attribute names and
+ *   quoted values, never by pasting user input into the filter language.
+ */
+import { Meilisearch, MeilisearchApiError, type Index, type Settings } from 'meilisearch';
+import { isStaffViewer, viewerAccessTokens } from '../access/policy';
+import { fold } from './text';
+import {
+  FACETS,
+  MAX_PAGE_SIZE,
+  STAFF_ONLY_FACETS,
+  TEXT_FIELDS,
+  type Facet,
+  type FacetCount,
+  type IndexStats,
+  type SearchDocument,
+  type SearchHit,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
+  type Segment,
+  type SuggestQuery,
+  type Suggestion,
+} from './types';
+
+/** Private-use characters as highlight tags: they cannot occur in archive text, so splitting on them is exact and HTML-safe. */
+const PRE = '\uE000';
+const POST = '\uE001';
+
+/** What is stored per record in Meilisearch. */
+export interface MeiliDocument {
+  id: string;
+  slug: string;
+  title_vi: string;
+  title_en?: string;
+  /** Text fields as written, and folded (`<field>_f`). */
+  [field: string]: unknown;
+  access: string[];
+  _geo?: { lat: number; lng: number };
+  date?: string;
+  /** YYYYMMDD, for sorting by date. */
+  date_num?: number;
+  title_sort: string;
+}
+
+export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
+  const out: MeiliDocument = {
+    id: doc.id,
+    slug: doc.slug,
+    title_vi: doc.title.vi,
+    ...(doc.title.en ? { title_en: doc.title.en } : {}),
+    access: doc.access,
+    title_sort: doc.titleSort,
+    ...(doc.geo ? { _geo: { lat: doc.geo.lat, lng: doc.geo.lon } } : {}),
+    ...(doc.date ? { date: doc.date, date_num: Number(doc.date.replace(/-/g, '').padEnd(8, '0')) } : {}),
+  };
+  for (const field of TEXT_FIELDS) {
+    out[field] = doc.text[field];
+    out[`${field}_f`] = doc.text[field].map(fold);
+  }
+  for (const facet of FACETS) out[facet] = doc.facets[facet];
+  return out;
+}
+
+/** The index settings, declared in code. */
+export function meiliSettings(synonyms: string[][]): Settings {
+  const map: Record<string, string[]> = {};
+  for (const group of synonyms) {
+    const forms = [...new Set(group.flatMap((n) => [n.toLowerCase(), fold(n)]))];
+    for (const form of forms) map[form] = forms.filter((f) => f !== form);
+  }
+  return {
+    // Attribute order is the field weight: title over subjects and place over description over transcripts and full text.
+    searchableAttributes: TEXT_FIELDS.flatMap((f) => [f, `${f}_f`]),
+    filterableAttributes: [...FACETS, 'access', '_geo'],
+    sortableAttributes: ['date_num', 'title_sort', '_geo'],
+    rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+    typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } },
+    synonyms: map,
+    faceting: { maxValuesPerFacet: 200 },
+    pagination: { maxTotalHits: 100_000 },
+  };
+}
+
+/** A filter value as a Meilisearch string literal. */
+export function quoteFilterValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The filter for a query: access always, then facets (OR within, AND across), then geo. */
+export function buildFilter(query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo'>): string {
+  const clauses = [`access IN [${viewerAccessTokens(query.viewer).map(quoteFilterValue).join(', ')}]`];
+  for (const facet of FACETS) {
+    const values = query.filters?.[facet];
+    if (values && values.length) clauses.push(`${facet} IN [${values.map(quoteFilterValue).join(', ')}]`);
+  }
+  if (query.geo) {
+    const { lat, lon, km } = query.geo;
+    if (![lat, lon, km].every(Number.isFinite)) throw new Error('geo filter needs finite lat, lon and km');
+    clauses.push(`_geoRadius(${lat}, ${lon}, ${Math.round(km * 1000)})`);
+  }
+  return clauses.join(' AND ');
+}
+
+function segments(formatted: string): Segment[] {
+  const out: Segment[] = [];
+  for (const part of formatted.split(PRE)) {
+    const close = part.indexOf(POST);
+    if (close >= 0) {
+      if (close > 0) out.push({ text: part.slice(0, close), hit: true });
+      if (close + 1 < part.length) out.push({ text: part.slice(close + 1), hit: false });
+    } else if (part) out.push({ text: part, hit: false });
+  }
+  return out;
+}
+
+export interface MeilisearchOptions {
+  host: string;
+  apiKey?: string;
+  index: string;
+  synonyms: string[][];
+  /** Wait for write tasks before returning (default true). */
+  waitForWrites?: boolean;
+}
+
+export class MeilisearchIndex implements SearchIndex {
+  readonly engine = 'meilisearch' as const;
+  private readonly client: Meilisearch;
+  private readonly index: Index<MeiliDocument>;
+
+  constructor(private readonly options: MeilisearchOptions) {
+    this.client = new Meilisearch({ host: options.host, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+    this.index = this.client.index<MeiliDocument>(options.index);
+  }
+
+  /** Creates the index if needed and applies the declared settings where they differ. Safe to call on every start. */
+  async ensureSettings(): Promise<void> {
+    try {
+      await this.client.getIndex(this.options.index);
+    } catch (error) {
+      if (!(error instanceof MeilisearchApiError) || error.cause?.code !== 'index_not_found') throw error;
+      await this.client.createIndex(this.options.index, { primaryKey: 'id' }).waitTask();
+    }
+    const wanted = meiliSettings(this.options.synonyms);
+    const current = (await this.index.getSettings()) as Record<string, unknown>;
+    const changed: Settings = {};
+    for (const [key, value] of Object.entries(wanted) as [keyof Settings, unknown][]) {
+      if (!sameSetting(key, current[key], value)) (changed as Record<string, unknown>)[key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    const task = await this.index.updateSettings(changed).waitTask();
+    if (task.status !== 'succeeded') throw new Error(`Meilisearch settings update ${task.status}: ${task.error?.message ?? ''}`);
+  }
+
+  private async write(promise: ReturnType<Index['addDocuments']>): Promise<void> {
+    if (this.options.waitForWrites === false) {
+      await promise;
+      return;
+    }
+    const task = await promise.waitTask({ timeout: 60_000 });
+    if (task.status !== 'succeeded') throw new Error(`Meilisearch task ${task.uid} ${task.status}: ${task.error?.message ?? ''}`);
+  }
+
+  async upsert(docs: SearchDocument[]): Promise<void> {
+    if (docs.length) await this.write(this.index.addDocuments(docs.map(toMeiliDocument), { primaryKey: 'id' }));
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length) await this.write(this.index.deleteDocuments(ids));
+  }
+
+  async clear(): Promise<void> {
+    await this.write(this.index.deleteAllDocuments());
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const started = performance.now();
+    const pageSize = Math.min(Math.max(query.pageSize ?? 20, 0), MAX_PAGE_SIZE);
+    const page = Math.max(1, Math.floor(query.page ?? 1));
+    const staff = isStaffViewer(query.viewer);
+    const facets = (query.facets ?? []).filter((f) => staff || !STAFF_ONLY_FACETS.includes(f));
+    const text = query.q?.trim() ?? '';
+    const sort = query.sort ?? (text ? 'relevance' : 'date-desc');
+    const locale = query.locale ?? 'vi';
+    const titleAttr = locale === 'en' ? 'title_en' : 'title_vi';
+    const response = await this.index.search(text, {
+      filter: buildFilter(query),
+      facets,
+      page,
+      hitsPerPage: pageSize,
+      ...(sort === 'relevance' ? {} : { sort: [sort === 'title' ? 'title_sort:asc' : `date_num:${sort === 'date-asc' ? 'asc' : 'desc'}`] }),
+      attributesToRetrieve: ['id', 'slug', 'title_vi', 'title_en', 'date', 'type'],
+      attributesToHighlight: [titleAttr, 'title_vi'],
+      attributesToCrop: ['description', 'transcript', 'fulltext'],
+      cropLength: 24,
+      highlightPreTag: PRE,
+      highlightPostTag: POST,
+      matchingStrategy: 'all',
+    });
+    const hits: SearchHit[] = response.hits.map((hit) => {
+      const f = (hit._formatted ?? {}) as Record<string, unknown>;
+      const firstMatching = (field: string): string | undefined => {
+        const values = f[field];
+        const list = Array.isArray(values) ? (values as string[]) : typeof values === 'string' ? [values] : [];
+        return list.find((v) => v.includes(PRE)) ?? undefined;
+      };
+      const passage = firstMatching('description') ?? firstMatching('transcript') ?? firstMatching('fulltext') ?? '';
+      const title = (f[titleAttr] as string | undefined) ?? (f.title_vi as string | undefined) ?? hit.title_vi;
+      return {
+        id: hit.id,
+        slug: hit.slug,
+        type: (hit.type as string[] | undefined)?.[0] as SearchHit['type'],
+        title: { vi: hit.title_vi, ...(hit.title_en ? { en: hit.title_en } : {}) },
+        ...(hit.date ? { date: hit.date } : {}),
+        titleHighlight: segments(title),
+        snippet: segments(passage),
+      };
+    });
+    const facetCounts: Partial<Record<Facet, FacetCount[]>> = {};
+    for (const facet of facets) {
+      const dist = response.facetDistribution?.[facet] ?? {};
+      facetCounts[facet] = Object.entries(dist)
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    }
+    return { hits, total: response.totalHits ?? 0, page, pageSize, facets: facetCounts, tookMs: performance.now() - started };
+  }
+
+  async count(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo'>): Promise<number> {
+    const response = await this.index.search(query.q?.trim() ?? '', { filter: buildFilter(query), page: 1, hitsPerPage: 0, matchingStrategy: 'all' });
+    return response.totalHits ?? 0;
+  }
+
+  async suggest(query: SuggestQuery): Promise<Suggestion[]> {
+    if (!query.q.trim()) return [];
+    const response = await this.index.search(query.q, {
+      filter: buildFilter({ viewer: query.viewer }),
+      limit: Math.min(Math.max(query.limit ?? 5, 1), 20),
+      attributesToSearchOn: ['title', 'title_f', 'subjects', 'subjects_f'],
+      attributesToRetrieve: ['id', 'title_vi', 'title_en'],
+      matchingStrategy: 'all',
+    });
+    return response.hits.map((h) => ({ text: query.locale === 'en' ? (h.title_en ?? h.title_vi) : h.title_vi, id: h.id }));
+  }
+
+  async stats(): Promise<IndexStats> {
+    const stats = await this.index.getStats();
+    return { engine: 'meilisearch', documents: stats.numberOfDocuments, bytes: stats.indexSize, location: `${this.options.host} index ${this.options.index}` };
+  }
+
+  async close(): Promise<void> {
+    // The HTTP client holds no connection to close.
+  }
+
+  /**
+   * Rebuilds into a fresh index and swaps it with the live one atomically
+   * (Meilisearch's index swap), so search answers from the old index until
+   * the new one is complete. `fill` upserts the documents into the builder.
+   */
+  static async rebuild(options: MeilisearchOptions, fill: (builder: MeilisearchIndex) => Promise<void>): Promise<void> {
+    const live = new MeilisearchIndex(options);
+    await live.ensureSettings();
+    const tmpUid = `${options.index}-rebuild-${Date.now()}`;
+    // Writes to the builder are not awaited one by one; the swap waits for them (tasks run in order).
+    const builder = new MeilisearchIndex({ ...options, index: tmpUid, waitForWrites: false });
+    try {
+      await builder.ensureSettings();
+      await fill(builder);
+      const swap = await live.client.swapIndexes([{ indexes: [options.index, tmpUid], rename: false }]).waitTask({ timeout: 600_000 });
+      if (swap.status !== 'succeeded') throw new Error(`Meilisearch index swap ${swap.status}: ${swap.error?.message ?? ''}`);
+    } finally {
+      // After the swap, tmpUid holds the old documents; before it, the unfinished build. Either way it goes.
+      await live.client.deleteIndexIfExists(tmpUid);
+    }
+  }
+}
+
+/** Lists whose order carries no meaning (everything except searchable attributes and ranking rules, where order is weight). */
+const ORDERED = new Set(['searchableAttributes', 'rankingRules']);
+
+/**
+ * Whether the server's setting already is what we declare. Objects are
+ * compared on the keys we declare (the server adds defaults such as
+ * disableOnWords), except synonyms, which must match exactly.
+ */
+export function sameSetting(key: string, current: unknown, wanted: unknown): boolean {
+  if (key === 'synonyms') return JSON.stringify(canonical(current, false)) === JSON.stringify(canonical(wanted, false));
+  return covers(current, wanted, !ORDERED.has(key));
+}
+
+function covers(current: unknown, wanted: unknown, unordered: boolean): boolean {
+  if (Array.isArray(wanted)) {
+    if (!Array.isArray(current) || current.length !== wanted.length) return false;
+    const [a, b] = unordered ? [[...current].map(String).sort(), [...wanted].map(String).sort()] : [current, wanted];
+    return a.every((v, i) => JSON.stringify(v) === JSON.stringify(b[i]));
+  }
+  if (wanted && typeof wanted === 'object') {
+    if (!current || typeof current !== 'object') return false;
+    return Object.entries(wanted).every(([k, v]) => covers((current as Record<string, unknown>)[k], v, unordered));
+  }
+  return current === wanted;
+}
+
+function canonical(value: unknown, keepOrder: boolean): unknown {
+  if (Array.isArray(value)) return keepOrder ? value : [...value].map(String).sort();
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v, keepOrder)]),
+    );
+  }
+  return value;
+}
