@@ -22,7 +22,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="text-xl font-semibold tracking-wide">
               Di Sản
             </Link>
-            <p className="text-sm text-bone/80 hidden sm:block">Kho di sản văn hóa các dân tộc thiểu số Quảng Nam</p>
+            <p className="text-sm text-bone/80 hidden md:block">Kho di sản văn hóa các dân tộc thiểu số Quảng Nam</p>
+            <Link href="/search" className="text-sm underline">
+              Tìm kiếm
+            </Link>
           </div>
           <div className="brocade-band" aria-hidden="true" />
         </header>

@@ -32,6 +32,13 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           Festivals, rituals, customs, crafts, music and oral traditions of the Cơ Tu, Xơ Đăng, Giẻ Triêng and Co communities, and an
           e-library of ethnic-affairs documents.
         </p>
+        <form action="/search" method="get" role="search" className="mt-4 flex max-w-xl gap-2">
+          <label htmlFor="home-q" className="sr-only">
+            Tìm trong kho di sản
+          </label>
+          <input id="home-q" name="q" type="search" placeholder="Tìm: le hoi dam trau, chiêng, Katu…" className="min-w-0 flex-1 rounded border border-ink/30 bg-white px-3 py-2 text-base" />
+          <button className="rounded bg-ink px-4 py-2 font-semibold text-bone">Tìm</button>
+        </form>
         <dl className="mt-4 flex flex-wrap gap-6 text-sm">
           <div>
             <dt className="text-ink/60">Hồ sơ đã công bố</dt>

@@ -49,6 +49,20 @@ export const EnvSchema = z
     /** Meilisearch index uid (letters, digits, - and _). */
     MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be letters, digits, - or _').default('disan-records'),
     // ---- end search ----
+    // ---- media pipeline (lib/media, lib/jobs) ----
+    /** Derivative jobs run at once by one worker; default cores − 1, at least 1. */
+    MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    /** Wall-clock limit of one ffmpeg/ffprobe/pdftoppm run, in seconds. */
+    MEDIA_TOOL_TIMEOUT_S: z.coerce.number().int().min(5).max(86_400).default(3600),
+    /** Longest audio or video accepted for derivatives, in seconds (4 hours by default). */
+    MEDIA_MAX_DURATION_S: z.coerce.number().int().min(1).max(86_400).default(14_400),
+    /** Largest image (width × height) sharp may decode, in megapixels. */
+    IMAGE_MAX_MEGAPIXELS: z.coerce.number().min(1).max(1000).default(150),
+    /** Largest image file accepted for derivatives, in megabytes. */
+    IMAGE_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(300),
+    /** Attempts of one derivative job before it fails permanently. */
+    MEDIA_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    // ---- end media pipeline ----
   })
   .superRefine((env, ctx) => {
     if (env.SEARCH_DRIVER === 'meilisearch' && !env.MEILI_HOST) {
@@ -92,7 +106,23 @@ export interface Config {
   search:
     | { driver: 'embedded'; dir: string }
     | { driver: 'meilisearch'; host: string; apiKey?: string; index: string };
+  /** Media pipeline (lib/media, lib/jobs). */
+  media: MediaConfig;
 }
+
+// ---- media pipeline (lib/media, lib/jobs) ----
+export interface MediaConfig {
+  /** Jobs run at once by one worker. */
+  workers: number;
+  /** SQLite file of the derivative job queue (derived data: deletable, rebuilt by `derive --all`). */
+  jobsFile: string;
+  toolTimeoutMs: number;
+  maxDurationSeconds: number;
+  maxImagePixels: number;
+  maxImageBytes: number;
+  maxAttempts: number;
+}
+// ---- end media pipeline ----
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -145,6 +175,16 @@ export function parseConfig(source: Record<string, string | undefined> = process
       env.SEARCH_DRIVER === 'meilisearch'
         ? { driver: 'meilisearch', host: env.MEILI_HOST!, ...(env.MEILI_API_KEY ? { apiKey: env.MEILI_API_KEY } : {}), index: env.MEILI_INDEX }
         : { driver: 'embedded', dir: path.join(dataDir, 'search') },
+    // ---- media pipeline ----
+    media: {
+      workers: env.MEDIA_WORKERS ?? Math.max(1, os.availableParallelism() - 1),
+      jobsFile: path.join(dataDir, 'jobs', 'jobs.sqlite'),
+      toolTimeoutMs: env.MEDIA_TOOL_TIMEOUT_S * 1000,
+      maxDurationSeconds: env.MEDIA_MAX_DURATION_S,
+      maxImagePixels: Math.round(env.IMAGE_MAX_MEGAPIXELS * 1_000_000),
+      maxImageBytes: env.IMAGE_MAX_MB * 1024 * 1024,
+      maxAttempts: env.MEDIA_JOB_ATTEMPTS,
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError } from '../lib/config';
-import { openArchive, type Archive } from '../lib/archive';
+import { attachSearch, openArchive, type Archive } from '../lib/archive';
 import { exportBag } from '../lib/records/bagit';
 import { dublinCoreXml, toDublinCore } from '../lib/records/dublin-core';
 import { RecordError } from '../lib/records/errors';
@@ -161,9 +161,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const archive = openArchive();
   switch (command) {
-    case 'import':
+    case 'import': {
       if (!arg) break;
-      return commandImport(archive, path.resolve(arg), values['dry-run']);
+      const index = values['dry-run'] ? undefined : await attachSearch(archive);
+      try {
+        return await commandImport(archive, path.resolve(arg), values['dry-run']);
+      } finally {
+        await index?.close();
+      }
+    }
     case 'show':
       if (!arg) break;
       return commandShow(archive, arg, values.version ? Number(values.version) : undefined, values.json);

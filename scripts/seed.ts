@@ -11,6 +11,7 @@ import cliProgress from 'cli-progress';
 import { openArchive } from '../lib/archive';
 import { recordIdFromSeed } from '../lib/records/ids';
 import { importItems, type ImportItem } from '../lib/records/importer';
+import { reindex } from '../lib/search/reindex';
 import { detectMediaTools, generateDemoMedia, type DemoMediaRequest } from './demo/generate-media';
 
 async function main(): Promise<number> {
@@ -58,6 +59,9 @@ async function main(): Promise<number> {
   }
   bar.stop();
   await fs.rm(mediaDir, { recursive: true, force: true });
+  // The search index is derived: rebuild it from storage so it matches whatever was seeded before.
+  const indexed = await reindex(archive);
+  console.log(`Search index: ${indexed.done - indexed.failed.length} records`);
   console.log(`Demo content: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.invalid} invalid`);
   return counts.invalid ? 1 : 0;
 }

@@ -5,10 +5,13 @@ import { createUploadServer } from '../uploads/tus';
 import { getArchive } from './archive';
 import { getAuth } from './auth';
 import { getWorkflow } from './workflow';
+import { getSearchIndex } from './search';
 
 let server: Server | undefined;
 
 export function getUploadServer(): Server {
+  // Uploads commit new versions: the search index must be listening.
+  void getSearchIndex();
   server ??= createUploadServer(getArchive(), getAuth(), getWorkflow());
   return server;
 }

@@ -6,6 +6,7 @@ import { viewerOf } from '../auth/users';
 import { AuditLog } from '../workflow/audit';
 import { Workflow, type Actor } from '../workflow/transitions';
 import { getArchive } from './archive';
+import { getSearchIndex } from './search';
 import { currentUser } from './auth';
 
 let workflow: Workflow | undefined;
@@ -16,8 +17,9 @@ export function getWorkflow(): Workflow {
   return workflow;
 }
 
-/** The signed-in user as an actor, or a redirect to sign-in. */
+/** The signed-in user as an actor, or a redirect to sign-in. Opens the search index first, so this process's commits update it. */
 export async function requireActor(): Promise<Actor> {
+  await getSearchIndex();
   const user = await currentUser();
   if (!user) redirect('/studio/login');
   const h = await headers();

@@ -123,4 +123,23 @@ describe('public site', () => {
     expect(robots).toMatch(/Sitemap: http:\/\/127\.0\.0\.1:\d+\/sitemap\.xml/);
     expect(robots).toContain('Disallow: /studio');
   });
+
+  it('finds Lễ hội đâm trâu when typed without accents, with facets and highlighted snippets', async () => {
+    await page.goto(baseUrl);
+    await page.getByLabel('Tìm trong kho di sản').fill('le hoi dam trau');
+    await page.getByLabel('Tìm trong kho di sản').press('Enter');
+    await page.waitForURL(/\/search\?q=le\+hoi\+dam\+trau/);
+    const first = page.locator('[data-testid=search-results] > li h2').first();
+    await expect(first.textContent()).resolves.toBe('Lễ hội đâm trâu của người Cơ Tu');
+    expect(await page.locator('[data-testid=search-results] mark').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'search-360.png'), fullPage: false });
+    // A facet narrows the results and the state lives in the URL.
+    await page.getByRole('link', { name: /^Cơ Tu \(\d+\)$/ }).first().click();
+    await page.waitForURL(/community=co-tu/);
+    expect(await page.locator('[aria-label="Bộ lọc đang dùng"] a').first().textContent()).toContain('Cơ Tu');
+    // The restricted Cơ Tu rite is never found by the public.
+    await page.goto(`${baseUrl}/search?q=teng+ping`);
+    expect(await page.locator('[data-testid=search-results] > li').count()).toBe(0);
+    await expect(page.getByTestId('search-empty').textContent()).resolves.toContain('Không tìm thấy');
+  });
 });
