@@ -9,6 +9,9 @@ import { listVisibleRecords } from '../records/catalog';
 import { computeCoverage } from '../records/coverage';
 import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
 import { RECORD_ID_PATTERN } from '../records/schema';
+import { stringify } from 'csv-stringify/sync';
+import type { SearchIndex } from '../search';
+import { queryFromParams } from '../search/url';
 import { json, problem, rateLimit, withEtag } from './http';
 import { openApiDocument } from './openapi';
 import { recordSummary, recordView } from './views';
@@ -99,3 +102,40 @@ export const getCoverage = endpoint(async (archive, request) => {
 });
 
 export const getOpenApi = endpoint(async (archive, request) => json(request, openApiDocument(archive.config.siteUrl), 'public, max-age=3600'));
+
+/** Search with the site's parameters (q, community, type, district, decade, language, media, sort, page), as JSON or CSV. */
+export function searchRecords(index: SearchIndex, format: 'json' | 'csv') {
+  return endpoint(async (archive, request) => {
+    const params = Object.fromEntries([...new URL(request.url).searchParams.keys()].map((k) => [k, new URL(request.url).searchParams.getAll(k)]));
+    const query = queryFromParams(params);
+    const siteUrl = archive.config.siteUrl;
+    if (format === 'csv') {
+      // Every matching record, up to 1,000, for spreadsheets and citation managers.
+      const rows: string[][] = [['id', 'title_vi', 'title_en', 'type', 'date', 'url']];
+      for (let page = 1; page <= 10; page++) {
+        const result = await index.search({ ...query, viewer: ANONYMOUS, page, pageSize: 100 });
+        for (const hit of result.hits) rows.push([hit.id, hit.title.vi, hit.title.en ?? '', hit.type, hit.date ?? '', `${siteUrl}/records/${hit.id}/${hit.slug}`]);
+        if (page * 100 >= result.total) break;
+      }
+      return withEtag(request, '\uFEFF' + stringify(rows), 'text/csv; charset=utf-8');
+    }
+    const result = await index.search({ ...query, viewer: ANONYMOUS });
+    return json(request, {
+      q: query.q ?? '',
+      total: result.total,
+      page: result.page,
+      pageSize: result.pageSize,
+      hits: result.hits.map((hit) => ({
+        id: hit.id,
+        slug: hit.slug,
+        type: hit.type,
+        title: hit.title,
+        ...(hit.date ? { date: hit.date } : {}),
+        snippet: hit.snippet.map((s) => s.text).join(''),
+        url: `${siteUrl}/records/${hit.id}/${hit.slug}`,
+        api: `${siteUrl}/api/v1/records/${hit.id}`,
+      })),
+      facets: result.facets,
+    });
+  });
+}

@@ -50,6 +50,29 @@ export function openApiDocument(siteUrl: string) {
           },
         },
       },
+      '/search': {
+        get: {
+          operationId: 'searchRecords',
+          summary: 'Search public records with the same parameters as the site (Vietnamese folded: "le hoi" finds "lễ hội")',
+          parameters: [
+            { name: 'q', in: 'query', schema: { type: 'string' } },
+            ...['community', 'type', 'district', 'decade', 'language', 'media'].map((name) => ({ name, in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true })),
+            { name: 'sort', in: 'query', schema: { enum: ['relevance', 'date-desc', 'date-asc', 'title'] } },
+            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
+          ],
+          responses: {
+            '200': { description: 'A page of results with facet counts', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResult' } } } },
+            '429': problemResponse('Too many requests'),
+          },
+        },
+      },
+      '/search.csv': {
+        get: {
+          operationId: 'searchRecordsCsv',
+          summary: 'The same search as CSV (up to 1,000 records)',
+          responses: { '200': { description: 'CSV: id, title_vi, title_en, type, date, url', content: { 'text/csv': { schema: { type: 'string' } } } } },
+        },
+      },
       '/records/{id}': {
         get: {
           operationId: 'getRecord',
@@ -92,6 +115,27 @@ export function openApiDocument(siteUrl: string) {
           type: 'object',
           required: ['type', 'title', 'status'],
           properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+        },
+        SearchResult: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['q', 'total', 'page', 'pageSize', 'hits', 'facets'],
+          properties: {
+            q: { type: 'string' },
+            total: { type: 'integer', minimum: 0 },
+            page: { type: 'integer', minimum: 1 },
+            pageSize: { type: 'integer', minimum: 1 },
+            hits: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['id', 'slug', 'type', 'title', 'snippet', 'url', 'api'],
+                properties: { id: { type: 'string' }, slug: { type: 'string' }, type: { type: 'string' }, title: Localized, date: { type: 'string' }, snippet: { type: 'string' }, url: { type: 'string', format: 'uri' }, api: { type: 'string', format: 'uri' } },
+              },
+            },
+            facets: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object', required: ['value', 'count'], properties: { value: { type: 'string' }, count: { type: 'integer' } } } } },
+          },
         },
         RecordSummary: {
           type: 'object',

@@ -7,7 +7,9 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, maySeeRecord } from '@/lib/access/policy';
 import type { Archive } from '@/lib/archive';
-import { getCoverage, getOpenApi, getRecord, getRecordDublinCore, getVocabularies, listRecords } from '@/lib/api/handlers';
+import { getCoverage, getOpenApi, getRecord, getRecordDublinCore, getVocabularies, listRecords, searchRecords } from '@/lib/api/handlers';
+import { openSearchIndex } from '@/lib/search';
+import { reindex } from '@/lib/search/reindex';
 import { openApiDocument } from '@/lib/api/openapi';
 import { parseConfig } from '@/lib/config';
 import { recordIdFromSeed } from '@/lib/records/ids';
@@ -125,6 +127,25 @@ describe('JSON API', () => {
     expect(coverage.overall.total).toBe(archive.vocab.inventory.length);
     expect(coverage.overall.published).toBeGreaterThan(5);
     expect(coverage.overall.published + coverage.overall.recorded).toBeLessThanOrEqual(coverage.overall.total);
+  });
+
+  it('searches with the site parameters, folded Vietnamese, as JSON and CSV, public records only', async () => {
+    await reindex(archive);
+    const index = await openSearchIndex(archive.config, archive.vocab);
+    try {
+      const response = await searchRecords(index, 'json')(archive, get('/search?q=le+hoi+dam+trau&community=co-tu'), {});
+      const body = (await response.json()) as { total: number; hits: { id: string; title: { vi: string } }[] };
+      expectSchema('SearchResult', body);
+      expect(body.hits[0]!.title.vi).toBe('Lễ hội đâm trâu của người Cơ Tu');
+      const everything = (await (await searchRecords(index, 'json')(archive, get('/search?q='), {})).json()) as { total: number };
+      expect(everything.total).toBe(publicIds.length);
+      const csv = await (await searchRecords(index, 'csv')(archive, get('/search.csv?community=co-tu'), {})).text();
+      expect(csv.split('\n')[0]).toBe('id,title_vi,title_en,type,date,url');
+      expect(csv).toContain('Lễ hội đâm trâu của người Cơ Tu');
+      for (const id of hiddenIds) expect(csv).not.toContain(id);
+    } finally {
+      await index.close();
+    }
   });
 
   it('limits each client with 429 and Retry-After', async () => {
