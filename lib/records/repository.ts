@@ -109,6 +109,10 @@ export interface UpdateInput {
   addFiles?: FileInput[];
   /** Logical paths (files/<name>) to drop from the new version; earlier versions keep them. */
   removeFiles?: string[];
+  /** New order of the media, as logical paths (all of them). */
+  mediaOrder?: string[];
+  /** The image that stands for the record; null clears it. */
+  poster?: string | null;
   user: VersionUser;
   message?: string;
 }
@@ -309,6 +313,8 @@ export class RecordRepository {
       body,
       files,
       removeFiles: input.removeFiles ?? [],
+      mediaOrder: input.mediaOrder,
+      poster: input.poster === undefined ? current.record.poster : (input.poster ?? undefined),
       user: input.user,
       message: input.message ?? 'Updated',
     });
@@ -359,6 +365,8 @@ export class RecordRepository {
     body: RecordBody;
     files: (z.infer<typeof FileMeta> & { body: Body })[];
     removeFiles: string[];
+    mediaOrder?: string[];
+    poster?: string;
     user: VersionUser;
     message: string;
   }): Promise<void> {
@@ -424,10 +432,19 @@ export class RecordRepository {
         else media.push(entry);
       }
 
+      if (args.mediaOrder) {
+        const order = args.mediaOrder;
+        if (order.length !== media.length || new Set(order).size !== order.length || !order.every((p) => media.some((m) => m.path === p))) {
+          throw new RecordValidationError([{ path: 'mediaOrder', message: 'the new order must list every file of the record once' }]);
+        }
+        media.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
+      }
+      const poster = args.poster && media.some((m) => m.path === args.poster) ? args.poster : undefined;
+
       const previousRecord = args.previousRecord;
       const publishedAt =
         previousRecord?.publishedAt ?? (args.body.status === 'published' ? this.clock().toISOString() : undefined);
-      const record = parseOrThrow(HeritageRecord, { ...args.body, id, media, ...(publishedAt ? { publishedAt } : {}) });
+      const record = parseOrThrow(HeritageRecord, { ...args.body, id, media, ...(poster ? { poster } : {}), ...(publishedAt ? { publishedAt } : {}) });
       const recordBytes = Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8');
       const recordDigest = sha512(recordBytes);
       if (!knownDigests.has(recordDigest) && !newContent.has(recordDigest)) {

@@ -192,7 +192,10 @@ export type RecordBodyInput = z.input<typeof RecordBody>;
 
 export const HeritageRecord = RecordBody.extend({
   id: RecordId,
+  /** Order matters: it is the order pages show the media in. */
   media: z.array(MediaEntry).default([]),
+  /** The image that stands for the record (thumbnails, social cards, video poster); the first image otherwise. */
+  poster: MediaPath.optional(),
   publishedAt: z.iso.datetime().optional(),
 }).superRefine((r, ctx) => {
   if (r.type === 'document' && !r.document) {
@@ -205,6 +208,9 @@ export const HeritageRecord = RecordBody.extend({
   }
   for (const [i, m] of r.media.entries()) {
     if (m.of && !paths.has(m.of)) ctx.addIssue({ code: 'custom', path: ['media', i, 'of'], message: `${m.of} is not a media file of this record` });
+  }
+  if (r.poster && r.media.find((m) => m.path === r.poster)?.kind !== 'image') {
+    ctx.addIssue({ code: 'custom', path: ['poster'], message: 'the poster must be one of the record’s images' });
   }
   if (r.status === 'published' && !r.title.en) {
     ctx.addIssue({ code: 'custom', path: ['title', 'en'], message: 'an English title is needed before publication' });

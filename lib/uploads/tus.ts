@@ -91,13 +91,24 @@ async function ingest(archive: Archive, workflow: Workflow, actor: { name: strin
     const { digest } = await sha512OfStream(createReadStream(file));
     if (digest !== meta.sha512) refuse(460, `${name}: tệp nhận được khác với tệp đã gửi (sai mã kiểm tra)`, `${name}: checksum mismatch`);
   }
+  const textual = sniffed.kind === 'caption' || sniffed.kind === 'transcript';
   // Another editor may save meanwhile: retry on the new head rather than lose a finished upload.
   for (let attempt = 0; ; attempt++) {
     const stored = await archive.records.require(meta.recordId!);
     try {
       const updated = await workflow.edit(actor, stored.record.id, {
         expectedVersion: stored.head,
-        addFiles: [{ name, body: createReadStream(file), contentType: sniffed.mime, kind: sniffed.kind }],
+        addFiles: [
+          {
+            name,
+            body: createReadStream(file),
+            contentType: sniffed.mime,
+            kind: sniffed.kind,
+            // Captions and transcripts: their language and the recording they belong to, when the uploader said.
+            ...(textual && meta.language && /^[a-z]{3}$/.test(meta.language) ? { language: meta.language } : {}),
+            ...(textual && meta.of && stored.record.media.some((m) => m.path === `files/${meta.of!.normalize('NFC')}`) ? { of: meta.of.normalize('NFC') } : {}),
+          },
+        ],
         message: `Tải lên ${name}`,
       });
       return updated.head;

@@ -127,4 +127,11 @@ describe('resumable uploads', () => {
     const stored = await temp.records.require(recordId);
     expect(stored.record.media.map((m) => m.path)).toEqual(['files/ảnh điền dã.png']);
   });
+
+  it('attaches a caption file with its language to the recording it belongs to', async () => {
+    const vtt = Buffer.from('WEBVTT\n\n00:00.000 --> 00:02.000\nTiếng chiêng mở đầu lễ\n');
+    await finish(upload(vtt, { metadata: { filename: 'phu-de.vi.vtt', recordId, language: 'vie', of: 'ảnh điền dã.png' } }));
+    const media = (await temp.records.require(recordId)).record.media.find((m) => m.path === 'files/phu-de.vi.vtt');
+    expect(media).toMatchObject({ kind: 'caption', type: 'text/vtt', language: 'vie', of: 'files/ảnh điền dã.png' });
+  });
 });

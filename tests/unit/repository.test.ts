@@ -164,4 +164,22 @@ describe('record repository', () => {
     expect(files.get('files/a.jpg')!.equals(photo)).toBe(true);
     expect(JSON.parse(files.get('record.json')!.toString()).status).toBe('submitted');
   });
+
+  it('reorders media and sets a poster image in a new version, refusing a poster that is not an image', async () => {
+    const { record } = await archive.records.create({
+      body: sampleBody(),
+      files: [
+        { name: 'a.mp4', body: randomBytes(100), contentType: 'video/mp4', kind: 'video' },
+        { name: 'b.jpg', body: randomBytes(100), contentType: 'image/jpeg', kind: 'image' },
+      ],
+      user: operator,
+    });
+    const v2 = await archive.records.update(record.id, { expectedVersion: 1, mediaOrder: ['files/b.jpg', 'files/a.mp4'], poster: 'files/b.jpg', user: operator });
+    expect(v2.record.media.map((m) => m.path)).toEqual(['files/b.jpg', 'files/a.mp4']);
+    expect(v2.record.poster).toBe('files/b.jpg');
+    await expect(archive.records.update(record.id, { expectedVersion: 2, poster: 'files/a.mp4', user: operator })).rejects.toThrow(/poster must be one of the record’s images/);
+    await expect(archive.records.update(record.id, { expectedVersion: 2, mediaOrder: ['files/a.mp4'], user: operator })).rejects.toThrow(/every file/);
+    const v3 = await archive.records.update(record.id, { expectedVersion: 2, body: sampleBody({ status: 'submitted' }), user: operator });
+    expect(v3.record.poster).toBe('files/b.jpg'); // kept when not mentioned
+  });
 });

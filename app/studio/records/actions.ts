@@ -75,3 +75,38 @@ export async function restoreVersion(form: FormData): Promise<void> {
   }
   redirect(`/studio/records/${id}?done=restore-version`);
 }
+
+/** Moves a file up or down, sets the poster, or removes a file from the next version (earlier versions keep it). */
+export async function arrangeMedia(form: FormData): Promise<void> {
+  const actor = await requireActor();
+  const id = String(form.get('id'));
+  const path = String(form.get('path'));
+  const op = String(form.get('op'));
+  const { records } = getArchive();
+  try {
+    const current = await records.require(id);
+    const order = current.record.media.map((m) => m.path);
+    const at = order.indexOf(path);
+    const input: Parameters<ReturnType<typeof getWorkflow>['edit']>[2] = { expectedVersion: Number(form.get('version')) };
+    if (op === 'up' || op === 'down') {
+      const to = op === 'up' ? at - 1 : at + 1;
+      if (at < 0 || to < 0 || to >= order.length) redirect(`/studio/records/${id}`);
+      [order[at], order[to]] = [order[to]!, order[at]!];
+      input.mediaOrder = order;
+      input.message = `Sắp xếp lại tệp (${path.slice('files/'.length)})`;
+    } else if (op === 'poster') {
+      input.poster = path;
+      input.message = `Ảnh đại diện: ${path.slice('files/'.length)}`;
+    } else if (op === 'remove') {
+      input.removeFiles = [path, ...current.record.media.filter((m) => m.of === path).map((m) => m.path)];
+      if (current.record.poster === path) input.poster = null;
+      input.message = `Bỏ tệp ${path.slice('files/'.length)} khỏi phiên bản mới`;
+    }
+    await getWorkflow().edit(actor, id, input);
+  } catch (error) {
+    if (error instanceof Error && 'digest' in error) throw error; // Next's redirect signal
+    const { message, errors } = explain(error);
+    redirect(`/studio/records/${id}?error=${encodeURIComponent(message ?? Object.values(errors ?? {}).join('; '))}`);
+  }
+  redirect(`/studio/records/${id}?saved=1`);
+}

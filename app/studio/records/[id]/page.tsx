@@ -6,7 +6,7 @@ import { RECORD_ID_PATTERN } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { diffRecords, type Transition } from '@/lib/workflow/transitions';
-import { changeStatus, restoreVersion } from '../actions';
+import { arrangeMedia, changeStatus, restoreVersion } from '../actions';
 import { Uploader } from './uploader';
 
 export const dynamic = 'force-dynamic';
@@ -79,14 +79,36 @@ export default async function StudioRecordPage({ params, searchParams }: { param
           </form>
         ))}
       </div>
-      {mayPerform(viewer, 'edit', record) && <Uploader recordId={id} maxBytes={getArchive().config.uploadMaxBytes} />}
+      {mayPerform(viewer, 'edit', record) && (
+        <Uploader
+          recordId={id}
+          maxBytes={getArchive().config.uploadMaxBytes}
+          timedMedia={record.media.filter((m) => m.kind === 'video' || m.kind === 'audio').map((m) => m.path.slice('files/'.length))}
+        />
+      )}
       {record.media.length > 0 && (
         <section className="mt-6">
           <h2 className="text-lg font-semibold">Tệp gốc</h2>
-          <ul className="mt-2 text-sm" data-testid="media-list">
-            {record.media.map((m) => (
-              <li key={m.path}>
-                {m.path.slice('files/'.length)} · {m.type} · {Math.ceil(m.size / 1024)} KB · SHA-512 {m.digest.slice(0, 12)}…
+          <ul className="mt-2 grid gap-2 text-sm" data-testid="media-list">
+            {record.media.map((m, i) => (
+              <li key={m.path} className="flex flex-wrap items-center gap-2 border-b border-ink/10 pb-2">
+                <span className="min-w-0 flex-1">
+                  {m.path.slice('files/'.length)} · {m.type} · {Math.ceil(m.size / 1024)} KB · SHA-512 {m.digest.slice(0, 12)}…
+                  {m.language && ` · ${m.language}`}
+                  {m.of && ` · của ${m.of.slice('files/'.length)}`}
+                  {record.poster === m.path && <strong> · ảnh đại diện</strong>}
+                </span>
+                {mayPerform(viewer, 'edit', record) && (
+                  <form action={arrangeMedia} className="flex gap-1">
+                    <input type="hidden" name="id" value={id} />
+                    <input type="hidden" name="version" value={stored.head} />
+                    <input type="hidden" name="path" value={m.path} />
+                    {i > 0 && <button name="op" value="up" className="rounded border px-2" aria-label={`Đưa ${m.path.slice(6)} lên`}>↑</button>}
+                    {i < record.media.length - 1 && <button name="op" value="down" className="rounded border px-2" aria-label={`Đưa ${m.path.slice(6)} xuống`}>↓</button>}
+                    {m.kind === 'image' && record.poster !== m.path && <button name="op" value="poster" className="rounded border px-2">Đặt làm ảnh đại diện</button>}
+                    <button name="op" value="remove" className="rounded border px-2 text-madder">Bỏ</button>
+                  </form>
+                )}
               </li>
             ))}
           </ul>

@@ -9,9 +9,11 @@ import type { Upload } from 'tus-js-client';
 
 type Status = { kind: 'idle' } | { kind: 'uploading' | 'paused'; percent: number; name: string } | { kind: 'retrying'; percent: number; name: string } | { kind: 'done'; name: string } | { kind: 'error'; message: string };
 
-export function Uploader({ recordId, maxBytes }: { recordId: string; maxBytes: number }) {
+export function Uploader({ recordId, maxBytes, timedMedia }: { recordId: string; maxBytes: number; timedMedia: string[] }) {
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const upload = useRef<Upload | null>(null);
+  const [captionLanguage, setCaptionLanguage] = useState('vie');
+  const [captionOf, setCaptionOf] = useState(timedMedia[0] ?? '');
 
   async function start(file: File) {
     if (file.size > maxBytes) {
@@ -25,7 +27,8 @@ export function Uploader({ recordId, maxBytes }: { recordId: string; maxBytes: n
       chunkSize: 2 * 1024 * 1024,
       // Mountain connections drop for minutes: keep trying, slower each time.
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000, 60000],
-      metadata: { filename: file.name, filetype: file.type, recordId },
+      // Captions and transcripts say which language they are in and which recording they belong to.
+      metadata: { filename: file.name, filetype: file.type, recordId, ...(/\.(vtt|srt|txt)$/i.test(file.name) ? { language: captionLanguage, ...(captionOf ? { of: captionOf } : {}) } : {}) },
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => setStatus({ kind: 'uploading', percent: Math.floor((100 * sent) / total), name: file.name }),
       onShouldRetry: () => {
@@ -53,6 +56,30 @@ export function Uploader({ recordId, maxBytes }: { recordId: string; maxBytes: n
     <section className="mt-6 rounded border border-ink/15 bg-white p-4" aria-label="Tải tệp lên">
       <h2 className="text-lg font-semibold">Thêm tệp gốc</h2>
       <p className="text-sm text-ink/60">Ảnh, ghi âm, video, PDF, phụ đề. Mạng chập chờn vẫn tải tiếp được; đóng trình duyệt rồi chọn lại tệp để tải tiếp.</p>
+      <div className="mt-3 flex flex-wrap gap-4 text-sm">
+        <label>
+          Phụ đề, bản ghi lời bằng{' '}
+          <select value={captionLanguage} onChange={(e) => setCaptionLanguage(e.target.value)} className="rounded border border-ink/30 bg-white">
+            <option value="vie">tiếng Việt</option>
+            <option value="eng">tiếng Anh</option>
+            <option value="ktv">tiếng Cơ Tu</option>
+            <option value="sed">tiếng Xơ Đăng</option>
+            <option value="cua">tiếng Co</option>
+          </select>
+        </label>
+        {timedMedia.length > 0 && (
+          <label>
+            cho{' '}
+            <select value={captionOf} onChange={(e) => setCaptionOf(e.target.value)} className="rounded border border-ink/30 bg-white">
+              {timedMedia.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
       <label className="mt-3 block text-sm">
         Chọn tệp
         <input type="file" name="file" className="mt-1 block" onChange={(e) => e.target.files?.[0] && void start(e.target.files[0])} disabled={status.kind === 'uploading' || status.kind === 'retrying'} />
