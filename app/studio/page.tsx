@@ -44,9 +44,14 @@ export default async function StudioPage() {
           Mức độ bao phủ
         </Link>
         {user.roles.includes('admin') && (
-          <Link href="/studio/audit" className="ml-4 text-sm underline">
-            Nhật ký
-          </Link>
+          <>
+            <Link href="/studio/audit" className="ml-4 text-sm underline">
+              Nhật ký
+            </Link>
+            <Link href="/studio/inventory" className="ml-4 text-sm underline">
+              Danh mục
+            </Link>
+          </>
         )}
       </p>
       <dl className="mt-4 flex flex-wrap gap-6 text-sm">

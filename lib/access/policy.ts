@@ -47,7 +47,7 @@ export function maySeeRecord(viewer: Viewer, record: Pick<HeritageRecord, 'acces
 }
 
 /** What someone can do to a record or the archive; each is decided here and nowhere else. */
-export const ACTIONS = ['view', 'download-original', 'create', 'edit', 'submit', 'publish', 'return', 'withdraw', 'restore', 'view-history', 'manage-users', 'view-audit-log'] as const;
+export const ACTIONS = ['view', 'download-original', 'create', 'edit', 'submit', 'publish', 'return', 'withdraw', 'restore', 'view-history', 'manage-users', 'view-audit-log', 'edit-inventory'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
@@ -63,6 +63,7 @@ export function mayPerform(viewer: Viewer, action: Action, record?: Pick<Heritag
   switch (action) {
     case 'manage-users':
     case 'view-audit-log':
+    case 'edit-inventory':
       return hasRole(viewer, 'admin');
     case 'create':
       // Creating a community-restricted record needs membership, or its creator could not see it afterwards.

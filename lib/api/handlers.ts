@@ -7,6 +7,7 @@ import type { Archive } from '../archive';
 import { ANONYMOUS, maySeeRecord } from '../access/policy';
 import { listVisibleRecords } from '../records/catalog';
 import { computeCoverage } from '../records/coverage';
+import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
 import { RECORD_ID_PATTERN } from '../records/schema';
 import { stringify } from 'csv-stringify/sync';
@@ -98,7 +99,7 @@ export const getCoverage = endpoint(async (archive, request) => {
     const stored = await archive.records.get(id).catch(() => undefined);
     if (stored) records.push(stored.record);
   }
-  return json(request, computeCoverage(archive.vocab, records));
+  return json(request, computeCoverage({ ...archive.vocab, inventory: await loadInventory(archive.store, archive.vocab) }, records));
 });
 
 export const getOpenApi = endpoint(async (archive, request) => json(request, openApiDocument(archive.config.siteUrl), 'public, max-age=3600'));

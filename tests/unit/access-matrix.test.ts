@@ -72,6 +72,7 @@ describe('access matrix', () => {
     for (const viewer of Object.keys(VIEWERS)) {
       expect(mayPerform(VIEWERS[viewer]!, 'manage-users')).toBe(viewer === 'admin');
       expect(mayPerform(VIEWERS[viewer]!, 'view-audit-log')).toBe(viewer === 'admin');
+      expect(mayPerform(VIEWERS[viewer]!, 'edit-inventory')).toBe(viewer === 'admin');
     }
   });
 });
