@@ -39,6 +39,9 @@ export const EnvSchema = z
     ADMIN_EMAIL: z.email().default('archive@example.org'),
     /** Requests per minute one client may make to the JSON API. */
     API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Map tiles for the studio's place picker and the public map ({z}/{x}/{y} template); pages still work when tiles cannot load. */
+    MAP_TILE_URL: z.string().regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'must be a tile URL template with {z}, {x} and {y}').default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+    MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
     /** Largest original one upload may bring, in megabytes (10 GB by default). */
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(10_240),
     // ---- search (lib/search) ----
@@ -88,6 +91,7 @@ export interface Config {
   adminEmail: string;
   apiRateLimitPerMinute: number;
   uploadMaxBytes: number;
+  map: { tileUrl: string; attribution: string };
   /** Where resumable uploads wait until they are complete (derived, deletable). */
   uploadDir: string;
   storage:
@@ -154,6 +158,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     adminEmail: env.ADMIN_EMAIL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT,
     uploadMaxBytes: env.UPLOAD_MAX_MB * 1024 * 1024,
+    map: { tileUrl: env.MAP_TILE_URL, attribution: env.MAP_ATTRIBUTION },
     uploadDir: path.join(dataDir, 'uploads'),
     storage:
       env.STORAGE_DRIVER === 's3'

@@ -11,3 +11,8 @@ export function editorVocab(vocab: Vocabularies) {
     documentKinds: vocab.documentKinds.map((k) => ({ id: k.id, label: k.label.vi })),
   };
 }
+
+/** The place picker's map: tiles from the settings, the districts as landmarks. */
+export function editorMap(vocab: Vocabularies, settings: { tileUrl: string; attribution: string }) {
+  return { ...settings, districts: vocab.districts.map((d) => ({ id: d.id, name: d.name.vi, lat: d.lat, lon: d.lon })) };
+}

@@ -45,6 +45,18 @@ describe('studio workflow', () => {
     await officer.getByLabel('Tên (tiếng Việt) *').fill('Lễ cúng lúa (thử nghiệm)');
     await officer.getByLabel('Tên (tiếng Anh)').fill('Rice offering (test)');
     await officer.locator('input[name=ethnicGroups][value=co]').check();
+    await officer.getByLabel('Huyện (cũ)').selectOption('bac-tra-my');
+    // The map works without tiles (no network here): a click sets the point.
+    await officer.getByRole('button', { name: 'Chọn điểm trên bản đồ' }).click();
+    const map = officer.getByTestId('map-picker');
+    await map.locator('.leaflet-interactive').first().waitFor();
+    await map.click({ position: { x: 120, y: 100 } });
+    const lat = Number(await officer.getByLabel('Vĩ độ').inputValue());
+    const lon = Number(await officer.getByLabel('Kinh độ').inputValue());
+    expect(lat).toBeGreaterThan(14);
+    expect(lat).toBeLessThan(17);
+    expect(lon).toBeGreaterThan(106);
+    expect(lon).toBeLessThan(109.5);
     await officer.getByRole('button', { name: 'Lưu hồ sơ' }).click();
     await officer.waitForURL(/\/studio\/records\/[0-9a-z]{8}\?saved=1/);
     const recordUrl = officer.url().split('?')[0]!;

@@ -6,6 +6,7 @@
  */
 import { useActionState, useEffect, useRef } from 'react';
 import { saveRecord, type EditorState } from './actions';
+import { MapPicker, type MapSettings } from './map-picker';
 
 interface Option {
   id: string;
@@ -31,7 +32,7 @@ const RIGHTS: Option[] = [
 
 const input = 'w-full rounded border border-ink/30 bg-white px-3 py-2 text-base aria-invalid:border-madder aria-invalid:border-2';
 
-export function RecordEditor({ id, version, initial, vocab }: { id?: string; version?: number; initial: Record<string, string[]>; vocab: EditorVocab }) {
+export function RecordEditor({ id, version, initial, vocab, map }: { id?: string; version?: number; initial: Record<string, string[]>; vocab: EditorVocab; map: MapSettings }) {
   const [state, action, pending] = useActionState<EditorState, FormData>(saveRecord, {});
   const formRef = useRef<HTMLFormElement>(null);
   // After a refused save, take the person to the first field that needs them.
@@ -122,6 +123,7 @@ export function RecordEditor({ id, version, initial, vocab }: { id?: string; ver
         {text('places.0.lon', 'Kinh độ', { inputMode: 'decimal' })}
         {text('recordedOn', 'Ngày ghi (NNNN-TT-NN)')}
       </div>
+      <MapPicker settings={map} />
       <div className="grid gap-4 sm:grid-cols-[12rem_1fr]">
         {select('heldIn.calendar', 'Lịch', [
           { id: 'lunar', label: 'Âm lịch' },

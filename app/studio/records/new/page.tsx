@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
-import { editorVocab } from '@/lib/studio/editor-vocab';
+import { editorMap, editorVocab } from '@/lib/studio/editor-vocab';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { RecordEditor } from '../record-editor';
@@ -16,7 +16,7 @@ export default async function NewRecordPage() {
   return (
     <div className="max-w-3xl">
       <h1 className="mb-4 text-2xl font-semibold">Hồ sơ mới</h1>
-      <RecordEditor initial={{ 'access.level': ['public'], 'heldIn.calendar': ['lunar'], 'rights.uri': ['http://rightsstatements.org/vocab/InC-EDU/1.0/'], languages: ['vie'] }} vocab={editorVocab(getArchive().vocab)} />
+      <RecordEditor initial={{ 'access.level': ['public'], 'heldIn.calendar': ['lunar'], 'rights.uri': ['http://rightsstatements.org/vocab/InC-EDU/1.0/'], languages: ['vie'] }} vocab={editorVocab(getArchive().vocab)} map={editorMap(getArchive().vocab, getArchive().config.map)} />
     </div>
   );
 }

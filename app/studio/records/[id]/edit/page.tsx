@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
 import { RECORD_ID_PATTERN } from '@/lib/records/schema';
-import { editorVocab } from '@/lib/studio/editor-vocab';
+import { editorMap, editorVocab } from '@/lib/studio/editor-vocab';
 import { recordToValues } from '@/lib/studio/record-form';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
@@ -21,7 +21,7 @@ export default async function EditRecordPage({ params }: { params: Promise<{ id:
   return (
     <div className="max-w-3xl">
       <h1 className="mb-4 text-2xl font-semibold">Sửa: {stored.record.title.vi}</h1>
-      <RecordEditor id={id} version={stored.head} initial={recordToValues(stored.record)} vocab={editorVocab(getArchive().vocab)} />
+      <RecordEditor id={id} version={stored.head} initial={recordToValues(stored.record)} vocab={editorVocab(getArchive().vocab)} map={editorMap(getArchive().vocab, getArchive().config.map)} />
     </div>
   );
 }
