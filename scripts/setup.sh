@@ -15,6 +15,7 @@ fi
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) # PDF page images (media pipeline)
 fc-list 2>/dev/null | grep -qi "dejavu sans" || missing+=(fonts-dejavu-core)
 if [ "$mode" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -13,7 +13,7 @@ export class MediaRefusedError extends Error {
     readonly found: string,
     reason: string,
   ) {
-    super(`${file}: refused, ${reason} (found ${found})`);
+    super(`${file}: refused, found ${found}: ${reason}`);
     this.name = 'MediaRefusedError';
   }
 }

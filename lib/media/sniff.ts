@@ -16,6 +16,9 @@ export interface SniffedType {
 
 const HEAD_BYTES = 64 * 1024;
 
+/** An XML prolog, comments and a doctype may precede the <svg> element. */
+const SVG_START = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE\s+svg[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<svg[\s>]/i;
+
 function kindOf(mime: string): MediaKind {
   if (mime.startsWith('image/')) return 'image';
   if (mime.startsWith('audio/')) return 'audio';
@@ -29,11 +32,20 @@ function kindOf(mime: string): MediaKind {
 /** Containers that hold sound only are still reported by file-type as video/*; the caller may refine with ffprobe. */
 export async function sniffBuffer(head: Uint8Array): Promise<SniffedType | undefined> {
   const found = await fileTypeFromBuffer(head);
+  // file-type calls any <?xml …> file application/xml: an SVG among them must still be named.
+  if (found?.mime === 'application/xml' && SVG_START.test(new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, ''))) {
+    return { mime: 'image/svg+xml', ext: 'svg', kind: 'image' };
+  }
   if (found) {
     // file-type names MP4 audio "audio/mp4" only for .m4a brands; keep what it says.
     return { mime: found.mime, ext: found.ext, kind: kindOf(found.mime) };
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, '');
+  // Text formats that must be named for what they are, so the media pipeline can refuse them
+  // by name: SVG (scripts, external references) and playlists (they point ffmpeg at other files).
+  if (SVG_START.test(text)) return { mime: 'image/svg+xml', ext: 'svg', kind: 'image' };
+  if (/^#EXTM3U/.test(text.trimStart())) return { mime: 'application/vnd.apple.mpegurl', ext: 'm3u8', kind: 'other' };
+  if (/^ffconcat version/i.test(text.trimStart())) return { mime: 'text/x-ffconcat', ext: 'ffconcat', kind: 'other' };
   if (/^WEBVTT(?:[ \t].*)?(?:\r?\n|$)/.test(text)) return { mime: 'text/vtt', ext: 'vtt', kind: 'caption' };
   if (/^\d+\r?\n\d{2}:\d{2}:\d{2}[,.]\d{3} --> \d{2}:\d{2}:\d{2}[,.]\d{3}/.test(text)) return { mime: 'application/x-subrip', ext: 'srt', kind: 'caption' };
   if (isUtf8Text(head, head.length >= HEAD_BYTES)) return { mime: 'text/plain', ext: 'txt', kind: 'transcript' };

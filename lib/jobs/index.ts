@@ -1,0 +1,112 @@
+/**
+ * Derivative jobs, wired to the archive: what the lead plugs into
+ * lib/archive.ts, the seed, the studio and the API.
+ *
+ *   const jobs = registerDerivativeJobs(archive);            // enqueue on every commit
+ *   const jobs = registerDerivativeJobs(archive, { worker: true }); // …and run them in-process
+ *   getJobState(jobs.queue, id); listJobs(jobs.queue, { recordId });
+ *   readDerivativeManifest(archive.store, id, media)         // lib/media/manifest
+ */
+import type { Config } from '../config';
+import type { CommitListener, RecordRepository } from '../records/repository';
+import type { HeritageRecord, MediaEntry } from '../records/schema';
+import type { ObjectStore } from '../storage';
+import { DERIVABLE_KINDS } from '../media/derive';
+import type { MediaLimits } from '../media/limits';
+import { JobQueue, type JobState, type ListFilter } from './queue';
+import { DerivativeWorker } from './worker';
+
+export { JobQueue, jobId, JOB_STATES, type JobState, type JobStatus, type ListFilter } from './queue';
+export { DerivativeWorker, type WorkerEvent } from './worker';
+export { readDerivativeManifest, derivativePrefix, derivativeKey, type DerivativeManifest } from '../media/manifest';
+
+export function mediaLimits(config: Pick<Config, 'media'>): MediaLimits {
+  const { toolTimeoutMs, maxDurationSeconds, maxImagePixels, maxImageBytes } = config.media;
+  return { toolTimeoutMs, maxDurationSeconds, maxImagePixels, maxImageBytes };
+}
+
+export function openJobQueue(config: Pick<Config, 'media'>): JobQueue {
+  return new JobQueue(config.media.jobsFile);
+}
+
+/** Originals of a record that get derivatives. */
+export function derivableMedia(record: Pick<HeritageRecord, 'media'>): MediaEntry[] {
+  return record.media.filter((m) => DERIVABLE_KINDS.has(m.kind));
+}
+
+/** Queues a job per derivable original (no-op for those already queued or done, unless force). */
+export function enqueueDerivativesFor(
+  queue: JobQueue,
+  recordId: string,
+  record: Pick<HeritageRecord, 'media'>,
+  options: { maxAttempts: number; force?: boolean; only?: (media: MediaEntry) => boolean },
+): JobState[] {
+  return derivableMedia(record)
+    .filter((m) => !options.only || options.only(m))
+    .map((m) => queue.enqueue(recordId, m, options));
+}
+
+/** State of one job by id (recordId/digest16/vN). */
+export function getJobState(queue: JobQueue, id: string): JobState | undefined {
+  return queue.get(id);
+}
+
+/** Jobs, oldest first, optionally of one record or in one state. */
+export function listJobs(queue: JobQueue, filter: ListFilter = {}): JobState[] {
+  return queue.list(filter);
+}
+
+export interface DerivativeJobs {
+  queue: JobQueue;
+  /** Present when the worker runs in this process. */
+  worker?: DerivativeWorker;
+  /** Stops the in-process worker (waiting for running jobs) and closes the queue. */
+  close(): Promise<void>;
+}
+
+export interface RegisterOptions {
+  /** Run a worker in this process too (the embedded default for `npm start`). */
+  worker?: boolean;
+  queue?: JobQueue;
+  log?: (line: string) => void;
+}
+
+/**
+ * Adds a commit listener that queues derivative jobs for originals that are
+ * new or changed in the committed version (same digest = already handled).
+ */
+export function registerDerivativeJobs(
+  archive: { config: Pick<Config, 'media'>; store: ObjectStore; records: RecordRepository },
+  options: RegisterOptions = {},
+): DerivativeJobs {
+  const queue = options.queue ?? openJobQueue(archive.config);
+  const worker = options.worker
+    ? new DerivativeWorker({
+        queue,
+        store: archive.store,
+        records: archive.records,
+        limits: mediaLimits(archive.config),
+        concurrency: archive.config.media.workers,
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : undefined;
+  // The repository cannot remove a listener: after close() it just does nothing.
+  let closed = false;
+  const listener: CommitListener = ({ id, record, previous }) => {
+    if (closed) return;
+    const before = new Set((previous?.media ?? []).map((m) => m.digest));
+    const queued = enqueueDerivativesFor(queue, id, record, { maxAttempts: archive.config.media.maxAttempts, only: (m) => !before.has(m.digest) });
+    if (queued.length) worker?.poke();
+  };
+  archive.records.addListener(listener);
+  worker?.start();
+  return {
+    queue,
+    ...(worker ? { worker } : {}),
+    async close() {
+      closed = true;
+      await worker?.stop();
+      queue.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Bad inputs are refused before anything is made, with a message naming the
+ * file and what was found, and leave nothing under derivatives/.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveMedia } from '@/lib/media/derive';
+import { MediaRefusedError } from '@/lib/media/errors';
+import { ffmpegArgs, runFfmpeg } from '@/lib/media/ffmpeg';
+import { DEFAULT_LIMITS } from '@/lib/media/limits';
+import type { MediaKind } from '@/lib/records/schema';
+import { bombPng, makeVideo } from '../helpers/media-fixtures';
+import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
+
+let archive: TempArchive;
+beforeAll(async () => {
+  archive = await tempArchive();
+});
+afterAll(async () => archive.cleanup());
+
+let n = 0;
+async function refusal(name: string, body: Buffer | string, kind: MediaKind, contentType: string): Promise<Error> {
+  const stored = await archive.records.create({ body: sampleBody({ slug: `bad-${++n}` }), files: [{ name, body, contentType, kind }], user: operator });
+  const media = stored.record.media[0]!;
+  const error = await deriveMedia({ store: archive.store, records: archive.records, limits: DEFAULT_LIMITS }, stored.record.id, media).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  expect(error, `${name} should be refused`).toBeInstanceOf(MediaRefusedError);
+  expect(error!.message.startsWith(`files/${name}: refused`)).toBe(true);
+  expect(await archive.keys(`derivatives/${stored.record.id}/`)).toEqual([]);
+  return error!;
+}
+
+describe('refused inputs', () => {
+  it('a zero-byte file', async () => {
+    expect((await refusal('empty.jpg', Buffer.alloc(0), 'image', 'image/jpeg')).message).toMatch(/empty file \(0 bytes\)/);
+  });
+
+  it('a PNG declaring 60000×60000 pixels (decompression bomb)', async () => {
+    const png = bombPng(60_000, 60_000);
+    expect(png.length).toBeLessThan(1000);
+    expect((await refusal('bomb.png', png, 'image', 'image/png')).message).toMatch(/a PNG declaring 60000×60000 pixels \(3600 MP\).*over the limit of 150 MP/);
+  });
+
+  it('an SVG', async () => {
+    const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>';
+    expect((await refusal('drawing.svg', svg, 'image', 'image/svg+xml')).message).toMatch(/found an SVG drawing/);
+    // Named like a PNG it is still an SVG.
+    expect((await refusal('drawing.png', svg, 'image', 'image/png')).message).toMatch(/SVG/);
+  });
+
+  it('a text file named .mp4', async () => {
+    expect((await refusal('clip.mp4', 'this is not a video\n', 'video', 'video/mp4')).message).toMatch(/found plain text: named like video\/mp4 but its content is text\/plain/);
+  });
+
+  it('an HLS playlist pointing at file:///etc/passwd, named .mp4 or .m3u8', async () => {
+    const m3u8 = '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n';
+    expect((await refusal('clip2.mp4', m3u8, 'video', 'video/mp4')).message).toMatch(/HLS playlist/);
+    expect((await refusal('list.m3u8', m3u8, 'video', 'application/vnd.apple.mpegurl')).message).toMatch(/HLS playlist/);
+    expect((await refusal('list.txt', 'ffconcat version 1.0\nfile /etc/passwd\n', 'video', 'text/plain')).message).toMatch(/concat list/);
+  });
+
+  it('a truncated MP4', async () => {
+    const dir = await fs.mkdtemp(path.join(archive.dir, 'mp4-'));
+    const file = path.join(dir, 'full.mp4');
+    await makeVideo(file, { width: 160, height: 120, seconds: 2 }); // moov at the end, as cameras write it
+    const bytes = await fs.readFile(file);
+    expect((await refusal('cut.mp4', bytes.subarray(0, Math.floor(bytes.length / 2)), 'video', 'video/mp4')).message).toMatch(/truncated or damaged: its index \(moov atom\) is missing/);
+  });
+
+  it('ffmpeg itself refuses playlist demuxers and non-file protocols, even if asked', async () => {
+    const dir = await fs.mkdtemp(path.join(archive.dir, 'hls-'));
+    const list = path.join(dir, 'x.m3u8');
+    await fs.writeFile(list, '#EXTM3U\n#EXTINF:1,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n');
+    const run = { input: list, inputFormat: 'mov', outputs: [{ path: path.join(dir, 'out.mp4'), options: ['-c', 'copy'] }], timeoutMs: 10_000, displayName: 'x' };
+    expect(() => runFfmpeg({ ...run, inputFormat: 'hls' })).toThrow(/not allowed/);
+    const args = ffmpegArgs(run);
+    expect(args).toEqual(expect.arrayContaining(['-protocol_whitelist', 'file', '-nostdin']));
+    expect(args[args.indexOf('-format_whitelist') + 1]).not.toMatch(/hls|concat/);
+    // Without -f the whitelist still stops the hls demuxer from being picked.
+    const bare = args.filter((a, i) => a !== '-f' && args[i - 1] !== '-f');
+    const stderr = await new Promise<string>((resolve) => execFile('ffmpeg', bare, (_e, _o, err) => resolve(err)));
+    expect(stderr).toMatch(/not on whitelist|Invalid data/);
+    await expect(fs.stat(path.join(dir, 'out.mp4'))).rejects.toThrow();
+  });
+
+  it('a tool that runs past its time limit is killed', async () => {
+    const dir = await fs.mkdtemp(path.join(archive.dir, 'slow-'));
+    const file = path.join(dir, 'in.mp4');
+    await makeVideo(file, { width: 160, height: 120, seconds: 2 });
+    const started = Date.now();
+    await expect(
+      runFfmpeg({
+        input: file,
+        inputFormat: 'mov',
+        inputOptions: ['-stream_loop', '-1', '-re'], // reads forever at real-time speed
+        outputs: [{ path: path.join(dir, 'out.mp4'), options: ['-c', 'copy'] }],
+        timeoutMs: 800,
+        displayName: 'files/in.mp4',
+      }),
+    ).rejects.toThrow(/files\/in\.mp4: ffmpeg ran longer than 1 s and was stopped/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
