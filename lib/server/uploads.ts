@@ -6,12 +6,14 @@ import { getArchive } from './archive';
 import { getAuth } from './auth';
 import { getWorkflow } from './workflow';
 import { getSearchIndex } from './search';
+import { getDerivativeJobs } from './jobs';
 
 let server: Server | undefined;
 
 export function getUploadServer(): Server {
   // Uploads commit new versions: the search index must be listening.
   void getSearchIndex();
+  getDerivativeJobs();
   server ??= createUploadServer(getArchive(), getAuth(), getWorkflow());
   return server;
 }

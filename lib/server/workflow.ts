@@ -7,6 +7,7 @@ import { AuditLog } from '../workflow/audit';
 import { Workflow, type Actor } from '../workflow/transitions';
 import { getArchive } from './archive';
 import { getSearchIndex } from './search';
+import { getDerivativeJobs } from './jobs';
 import { currentUser } from './auth';
 
 let workflow: Workflow | undefined;
@@ -20,6 +21,7 @@ export function getWorkflow(): Workflow {
 /** The signed-in user as an actor, or a redirect to sign-in. Opens the search index first, so this process's commits update it. */
 export async function requireActor(): Promise<Actor> {
   await getSearchIndex();
+  getDerivativeJobs();
   const user = await currentUser();
   if (!user) redirect('/studio/login');
   const h = await headers();

@@ -1,0 +1,146 @@
+/**
+ * IIIF Presentation API 3 documents: a manifest per public record (image
+ * canvases on the level-0 tiles, audio and video canvases with their
+ * durations, captions as supplementing annotations, labels in both
+ * languages, rights) and a collection per community.
+ */
+import type { DerivativeManifest } from '../media/manifest';
+import { digestPrefix } from '../media/manifest';
+import type { HeritageRecord, MediaEntry } from '../records/schema';
+import type { Vocabularies } from '../records/vocabularies';
+
+const CONTEXT = 'http://iiif.io/api/presentation/3/context.json';
+
+type Lang = Record<string, string[]>;
+
+function languageMap(text: { vi: string; en?: string }): Lang {
+  return { vi: [text.vi], ...(text.en ? { en: [text.en] } : {}) };
+}
+
+/** IIIF "rights" must be a Creative Commons or RightsStatements.org URI, which the record schema already guarantees. */
+function rightsUri(uri: string): string {
+  return uri.replace(/^https:\/\/rightsstatements\.org/, 'http://rightsstatements.org').replace(/^http:\/\/creativecommons\.org/, 'https://creativecommons.org');
+}
+
+export interface ManifestContext {
+  siteUrl: string;
+  vocab: Vocabularies;
+  /** Derivative manifests by media path (only media that have them get canvases with content). */
+  derivatives: Map<string, DerivativeManifest>;
+}
+
+export function manifestUrl(siteUrl: string, id: string): string {
+  return `${siteUrl}/iiif/${id}/manifest.json`;
+}
+
+export function recordManifest(record: HeritageRecord, context: ManifestContext): Record<string, unknown> {
+  const { siteUrl } = context;
+  const id = manifestUrl(siteUrl, record.id);
+  const derivativeUrl = (m: MediaEntry, file: string) => `${siteUrl}/api/derivatives/${record.id}/${digestPrefix(m.digest)}/${file}`;
+  const captionsOf = (m: MediaEntry) => record.media.filter((c) => c.kind === 'caption' && c.of === m.path);
+  const items: Record<string, unknown>[] = [];
+  record.media.forEach((media, index) => {
+    const derived = context.derivatives.get(media.path);
+    if (!derived) return;
+    const canvasId = `${id}/canvas/${index + 1}`;
+    const label = media.label ? languageMap(media.label) : languageMap(record.title);
+    const page = (body: Record<string, unknown>) => ({
+      id: `${canvasId}/page`,
+      type: 'AnnotationPage',
+      items: [{ id: `${canvasId}/page/painting`, type: 'Annotation', motivation: 'painting', body, target: canvasId }],
+    });
+    const captions = captionsOf(media).map((c, i) => ({
+      id: `${canvasId}/captions/${i + 1}`,
+      type: 'Annotation',
+      motivation: 'supplementing',
+      body: { id: `${siteUrl}/api/files/${record.id}/${c.path.split('/').map(encodeURIComponent).join('/')}`, type: 'Text', format: 'text/vtt', ...(c.language ? { language: c.language === 'vie' ? 'vi' : c.language === 'eng' ? 'en' : c.language } : {}), label: { vi: [c.language === 'eng' ? 'Phụ đề tiếng Anh' : 'Phụ đề'] } },
+      target: canvasId,
+    }));
+    const annotations = captions.length ? [{ id: `${canvasId}/annotations`, type: 'AnnotationPage', items: captions }] : undefined;
+    if (derived.kind === 'image') {
+      const largest = [...derived.image.renditions].filter((r) => r.format === 'jpeg').sort((a, b) => b.width - a.width)[0]!;
+      items.push({
+        id: canvasId,
+        type: 'Canvas',
+        label,
+        width: derived.image.width,
+        height: derived.image.height,
+        thumbnail: [{ id: derivativeUrl(media, derived.image.thumbnail.file), type: 'Image', format: 'image/jpeg', width: derived.image.thumbnail.width, height: derived.image.thumbnail.height }],
+        items: [
+          page({
+            id: derivativeUrl(media, largest.file),
+            type: 'Image',
+            format: 'image/jpeg',
+            width: largest.width,
+            height: largest.height,
+            service: [{ id: `${siteUrl}/iiif/${record.id}/${digestPrefix(media.digest)}`, type: 'ImageService3', profile: 'level0' }],
+          }),
+        ],
+      });
+    } else if (derived.kind === 'video') {
+      const v = derived.video;
+      items.push({
+        id: canvasId,
+        type: 'Canvas',
+        label,
+        width: v.width,
+        height: v.height,
+        duration: v.durationSeconds,
+        thumbnail: [{ id: derivativeUrl(media, v.poster.file), type: 'Image', format: 'image/jpeg', width: v.poster.width, height: v.poster.height }],
+        items: [page({ id: derivativeUrl(media, v.download.file), type: 'Video', format: 'video/mp4', width: v.download.width, height: v.download.height, duration: v.durationSeconds })],
+        ...(annotations ? { annotations } : {}),
+        rendering: [{ id: derivativeUrl(media, v.master), type: 'Video', format: 'application/vnd.apple.mpegurl', label: { vi: ['Phát trực tuyến (HLS)'], en: ['Streaming (HLS)'] } }],
+      });
+    } else if (derived.kind === 'audio') {
+      const a = derived.audio;
+      const aac = a.renditions.find((r) => r.codec === 'aac') ?? a.renditions[0]!;
+      items.push({
+        id: canvasId,
+        type: 'Canvas',
+        label,
+        duration: a.durationSeconds,
+        items: [page({ id: derivativeUrl(media, aac.file), type: 'Sound', format: 'audio/mp4', duration: a.durationSeconds })],
+        ...(annotations ? { annotations } : {}),
+      });
+    } else if (derived.kind === 'document') {
+      for (const p of derived.pdf.pageImages) {
+        const pageCanvas = `${canvasId}/p${p.page}`;
+        items.push({
+          id: pageCanvas,
+          type: 'Canvas',
+          label: { vi: [`Trang ${p.page}`], en: [`Page ${p.page}`] },
+          width: p.width,
+          height: p.height,
+          items: [{ id: `${pageCanvas}/page`, type: 'AnnotationPage', items: [{ id: `${pageCanvas}/page/painting`, type: 'Annotation', motivation: 'painting', body: { id: derivativeUrl(media, p.file), type: 'Image', format: 'image/jpeg', width: p.width, height: p.height }, target: pageCanvas }] }],
+        });
+      }
+    }
+  });
+  const groups = record.ethnicGroups.map((g) => context.vocab.ethnicGroups.find((e) => e.id === g)?.name).filter(Boolean) as { vi: string; en: string }[];
+  return {
+    '@context': CONTEXT,
+    id,
+    type: 'Manifest',
+    label: languageMap(record.title),
+    summary: languageMap({ vi: record.description.vi.slice(0, 500), en: record.description.en?.slice(0, 500) }),
+    metadata: [
+      ...(groups.length ? [{ label: { vi: ['Cộng đồng'], en: ['Community'] }, value: { vi: [groups.map((g) => g.vi).join(', ')], en: [groups.map((g) => g.en).join(', ')] } }] : []),
+      ...(record.recordedOn ? [{ label: { vi: ['Ngày ghi'], en: ['Recorded'] }, value: { none: [record.recordedOn] } }] : []),
+    ],
+    rights: rightsUri(record.rights.uri),
+    ...(record.rights.protocolNote ? { requiredStatement: { label: { vi: ['Quy ước cộng đồng'], en: ['Community protocol'] }, value: languageMap(record.rights.protocolNote) } } : {}),
+    homepage: [{ id: `${siteUrl}/records/${record.id}/${record.slug}`, type: 'Text', format: 'text/html', label: languageMap(record.title) }],
+    provider: [{ id: `${siteUrl}/`, type: 'Agent', label: { vi: ['Di Sản – Kho di sản văn hóa các dân tộc thiểu số Quảng Nam'], en: ['Di Sản – Heritage archive of the ethnic minorities of Quảng Nam'] } }],
+    items,
+  };
+}
+
+export function communityCollection(group: { id: string; name: { vi: string; en: string } }, records: HeritageRecord[], siteUrl: string): Record<string, unknown> {
+  return {
+    '@context': CONTEXT,
+    id: `${siteUrl}/iiif/collection/${group.id}`,
+    type: 'Collection',
+    label: { vi: [`Di sản ${group.name.vi}`], en: [`${group.name.en} heritage`] },
+    items: records.map((r) => ({ id: manifestUrl(siteUrl, r.id), type: 'Manifest', label: languageMap(r.title) })),
+  };
+}
