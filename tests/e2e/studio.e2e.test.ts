@@ -76,6 +76,8 @@ describe('studio workflow', () => {
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await officer.waitForURL(/saved=1/, { timeout: 60_000 });
     await expect(officer.getByTestId('media-list').textContent()).resolves.toContain('le-cung-lua.mp4 · video/mp4');
+    // The upload queued its derivatives; the page shows their progress until they are done.
+    await expect(officer.getByTestId('job-list').textContent()).resolves.toMatch(/le-cung-lua\.mp4: (đang chờ|đang xử lý|xong)/);
     const stored = JSON.parse(execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/archive.ts'), 'show', 'le-cung-lua-thu-nghiem', '--json'], { env: { ...process.env, DATA_DIR: inject('dataDir') } }).toString()) as { record: { media: { digest: string; size: number }[] } };
     const bytes = readFileSync(video);
     expect(stored.record.media[0]).toMatchObject({ size: bytes.length, digest: createHash('sha512').update(bytes).digest('hex') });

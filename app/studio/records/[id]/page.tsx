@@ -3,7 +3,9 @@ import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
 import { RECORD_ID_PATTERN } from '@/lib/records/schema';
+import { listJobs } from '@/lib/jobs';
 import { getArchive } from '@/lib/server/archive';
+import { getDerivativeJobs } from '@/lib/server/jobs';
 import { currentViewer } from '@/lib/server/auth';
 import { diffRecords, type Transition } from '@/lib/workflow/transitions';
 import { arrangeMedia, changeStatus, restoreVersion } from '../actions';
@@ -30,6 +32,7 @@ export default async function StudioRecordPage({ params, searchParams }: { param
   const stored = RECORD_ID_PATTERN.test(id) ? await records.get(id) : undefined;
   if (!stored || !mayPerform(viewer, 'view', stored.record)) notFound();
   const { record } = stored;
+  const jobs = listJobs(getDerivativeJobs().queue, { recordId: id }).filter((j) => record.media.some((m) => m.path === j.mediaPath && m.digest === j.digest));
   const history = await Promise.all(
     stored.versions.map(async (v) => {
       const before = v.number > 1 ? (await records.get(id, v.number - 1))?.record : undefined;
@@ -112,6 +115,20 @@ export default async function StudioRecordPage({ params, searchParams }: { param
               </li>
             ))}
           </ul>
+        </section>
+      )}
+      {jobs.length > 0 && (
+        <section className="mt-6" aria-label="Xử lý tư liệu">
+          <h2 className="text-lg font-semibold">Xử lý tư liệu (ảnh cỡ nhỏ, video, âm thanh)</h2>
+          <ul className="mt-2 grid gap-1 text-sm" data-testid="job-list">
+            {jobs.map((j) => (
+              <li key={j.id}>
+                {j.mediaPath.slice('files/'.length)}:{' '}
+                {j.state === 'done' ? 'xong' : j.state === 'failed' ? <span className="text-madder">lỗi – {j.error}</span> : j.state === 'running' ? `đang xử lý ${j.progress}%` : `đang chờ${j.attempts > 0 ? ` (thử lại, lần ${j.attempts + 1}/${j.maxAttempts})` : ''}`}
+              </li>
+            ))}
+          </ul>
+          {jobs.some((j) => j.state === 'queued' || j.state === 'running') && <meta httpEquiv="refresh" content="5" />}
         </section>
       )}
       <h2 className="mt-8 text-lg font-semibold">Lịch sử phiên bản</h2>
