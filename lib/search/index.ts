@@ -10,6 +10,7 @@ import type { RecordRepository } from '../records/repository';
 import type { HeritageRecord } from '../records/schema';
 import { loadVocabularies, type Vocabularies } from '../records/vocabularies';
 import { getBuffer, NotFoundError, type ObjectStore } from '../storage';
+import { derivativeKey, readDerivativeManifest } from '../media/manifest';
 import { synonymGroups, toSearchDocument, type MediaText } from './document';
 import { EmbeddedSearchIndex } from './embedded';
 import { MeilisearchIndex } from './meilisearch';
@@ -45,7 +46,7 @@ export function captionText(raw: string): string {
 /**
  * Text a record carries in its media: transcripts and captions from the
  * originals, and a document's extracted text from its derivative
- * (derivatives/<id>/<file name>/text.txt, written by the media pipeline).
+ * (listed in its derivative manifest, written by the media pipeline).
  */
 export async function readMediaText(records: RecordRepository, store: ObjectStore, record: HeritageRecord): Promise<MediaText> {
   const transcripts: string[] = [];
@@ -59,8 +60,12 @@ export async function readMediaText(records: RecordRepository, store: ObjectStor
         const text = Buffer.concat(chunks).toString('utf8');
         transcripts.push(media.kind === 'caption' ? captionText(text) : text);
       } else if (media.kind === 'document') {
-        const key = `derivatives/${record.id}/${media.path.slice('files/'.length)}/text.txt`;
-        fulltext.push((await getBuffer(store, key)).subarray(0, MAX_TEXT_BYTES).toString('utf8'));
+        // The media pipeline's extracted text (pdf/text.json: one entry per page), once it has run.
+        const derived = await readDerivativeManifest(store, record.id, media);
+        if (derived?.kind === 'document') {
+          const { pages } = JSON.parse((await getBuffer(store, derivativeKey(derived, derived.pdf.text))).toString('utf8')) as { pages: { text: string }[] };
+          fulltext.push(pages.map((p) => p.text).join('\n').slice(0, MAX_TEXT_BYTES));
+        }
       }
     } catch (error) {
       // Missing derived text is normal before the media pipeline has run; the record is still indexed by its metadata.

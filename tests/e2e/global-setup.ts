@@ -49,6 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (seeded.code !== 0) throw new Error(`seeding failed: ${seeded.stdout}\n${seeded.stderr}`);
   const derived = await runScript('scripts/derive.ts', ['--all'], { DATA_DIR: dataDir });
   if (derived.code !== 0) throw new Error(`deriving failed: ${derived.stdout}\n${derived.stderr}`);
+  // Documents' extracted text is searchable once derived: rebuild the index as the quick start does.
+  const reindexed = await runScript('scripts/reindex.ts', [], { DATA_DIR: dataDir });
+  if (reindexed.code !== 0) throw new Error(`reindexing failed: ${reindexed.stdout}\n${reindexed.stderr}`);
   // A member of the Cơ Tu community, to check community protocols end to end.
   const users = new UserStore(new LocalObjectStore({ root: path.join(dataDir, 'store'), tmpDir: path.join(dataDir, 'tmp') }));
   await users.create({ username: 'thanh-vien-co-tu', displayName: 'Thành viên Cơ Tu', roles: ['researcher'], communities: ['co-tu'], password: E2E_PASSWORD });

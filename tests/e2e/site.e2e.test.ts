@@ -142,4 +142,12 @@ describe('public site', () => {
     expect(await page.locator('[data-testid=search-results] > li').count()).toBe(0);
     await expect(page.getByTestId('search-empty').textContent()).resolves.toContain('Không tìm thấy');
   });
+
+  it('finds documents by the text inside their PDFs', async () => {
+    // The national motto is printed on every document's first page and is in no record's metadata.
+    await page.goto(`${baseUrl}/search?q=${encodeURIComponent('doc lap tu do hanh phuc')}`);
+    const total = Number((await page.getByTestId('search-total').textContent())!.split(' ')[0]);
+    expect(total).toBeGreaterThanOrEqual(8);
+    await expect(page.locator('[data-testid=search-results] > li p').first().textContent()).resolves.toBe('Văn bản');
+  });
 });
