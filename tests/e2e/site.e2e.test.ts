@@ -66,7 +66,14 @@ describe('public site', () => {
     expect(jsonLd.associatedMedia.map((m) => m['@type'])).toContain('VideoObject');
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('Lễ hội đâm trâu của người Cơ Tu');
 
-    const src = await video.getAttribute('src');
+    // Derivatives: a poster, an HLS master playlist and an MP4 rendition, all served after the access check.
+    expect(await video.getAttribute('poster')).toMatch(/^\/api\/derivatives\/\w{8}\/[0-9a-f]{16}\/video\//);
+    const master = await fetch(new URL((await video.locator('source[type="application/vnd.apple.mpegurl"]').getAttribute('src'))!, baseUrl));
+    expect(master.status).toBe(200);
+    expect(await master.text()).toMatch(/^#EXTM3U[\s\S]*#EXT-X-STREAM-INF/);
+    const picture = page.locator('figure picture source[type="image/avif"]').first();
+    expect(await picture.getAttribute('srcset')).toMatch(/w320\.avif 320w/);
+    const src = await video.locator('source[type="video/mp4"]').getAttribute('src');
     const ranged = await fetch(new URL(src!, baseUrl), { headers: { range: 'bytes=0-99' } });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);

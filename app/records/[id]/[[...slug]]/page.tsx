@@ -7,6 +7,7 @@ import type { StoredRecord } from '@/lib/records/repository';
 import { RECORD_ID_PATTERN, type MediaEntry } from '@/lib/records/schema';
 import { recordJsonLd } from '@/lib/records/json-ld';
 import { getArchive } from '@/lib/server/archive';
+import { derivativesOf } from '@/lib/server/iiif';
 import { currentViewer } from '@/lib/server/auth';
 
 export const dynamic = 'force-dynamic';
@@ -40,6 +41,10 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   };
 }
 
+function derivativeUrl(id: string, media: MediaEntry, file: string): string {
+  return `/api/derivatives/${id}/${media.digest.slice(0, 16)}/${file}`;
+}
+
 function fileUrl(id: string, media: MediaEntry, download = false): string {
   return `/api/files/${id}/${media.path.split('/').map(encodeURIComponent).join('/')}${download ? '?download' : ''}`;
 }
@@ -64,6 +69,7 @@ export default async function RecordPage({ params }: { params: Params }) {
   if (slug?.[0] !== record.slug) permanentRedirect(`/records/${record.id}/${record.slug}`);
   const { vocab } = getArchive();
   const downloadable = mayDownloadOriginals(await currentViewer(), record);
+  const derivatives = await derivativesOf(record);
   const captionsOf = (m: MediaEntry) => record.media.filter((c) => c.kind === 'caption' && c.of === m.path && c.type === 'text/vtt');
 
   const facts: [string, React.ReactNode][] = [
@@ -121,10 +127,41 @@ export default async function RecordPage({ params }: { params: Params }) {
         <section className="mt-6 grid gap-4" aria-label="Tư liệu">
           {record.media.map((m) => {
             const caption = label(m.label, 'vi');
+            const derived = derivatives.get(m.path);
+            if (m.kind === 'image' && derived?.kind === 'image') {
+              // Responsive derivatives (EXIF and location stripped): a phone on 3G fetches the 640 px AVIF, not the original.
+              const srcset = (format: string) =>
+                derived.image.renditions
+                  .filter((r) => r.format === format)
+                  .map((r) => `${derivativeUrl(record.id, m, r.file)} ${r.width}w`)
+                  .join(', ');
+              const fallback = [...derived.image.renditions].filter((r) => r.format === 'jpeg').sort((a, b) => Math.abs(a.width - 1280) - Math.abs(b.width - 1280))[0]!;
+              const first = record.media.find((x) => x.kind === 'image') === m;
+              return (
+                <figure key={m.path}>
+                  <picture>
+                    <source type="image/avif" srcSet={srcset('avif')} sizes="(min-width: 1024px) 992px, 100vw" />
+                    <source type="image/webp" srcSet={srcset('webp')} sizes="(min-width: 1024px) 992px, 100vw" />
+                    <img
+                      src={derivativeUrl(record.id, m, fallback.file)}
+                      srcSet={srcset('jpeg')}
+                      sizes="(min-width: 1024px) 992px, 100vw"
+                      width={derived.image.width}
+                      height={derived.image.height}
+                      alt={caption || record.title.vi}
+                      className="w-full h-auto rounded"
+                      loading={first ? 'eager' : 'lazy'}
+                      fetchPriority={first ? 'high' : 'auto'}
+                    />
+                  </picture>
+                  {caption && <figcaption className="text-sm text-ink/70 mt-1">{caption}</figcaption>}
+                </figure>
+              );
+            }
             if (m.kind === 'image')
               return (
                 <figure key={m.path}>
-                  {/* Originals until the media pipeline makes responsive derivatives. */}
+                  {/* Not derived yet: the original, lazily. */}
                   <img src={fileUrl(record.id, m)} alt={caption || record.title.vi} className="w-full h-auto rounded" loading="lazy" />
                   {caption && <figcaption className="text-sm text-ink/70 mt-1">{caption}</figcaption>}
                 </figure>
@@ -132,7 +169,21 @@ export default async function RecordPage({ params }: { params: Params }) {
             if (m.kind === 'video')
               return (
                 <figure key={m.path}>
-                  <video controls preload="metadata" className="w-full rounded bg-ink" src={fileUrl(record.id, m)}>
+                  <video
+                    controls
+                    preload={derived?.kind === 'video' ? 'none' : 'metadata'}
+                    className="w-full rounded bg-ink"
+                    {...(derived?.kind === 'video'
+                      ? { poster: derivativeUrl(record.id, m, derived.video.poster.file), width: derived.video.width, height: derived.video.height }
+                      : { src: fileUrl(record.id, m) })}
+                  >
+                    {derived?.kind === 'video' && (
+                      <>
+                        {/* Adaptive streaming where the browser plays HLS itself; the MP4 rendition elsewhere. */}
+                        <source src={derivativeUrl(record.id, m, derived.video.master)} type="application/vnd.apple.mpegurl" />
+                        <source src={derivativeUrl(record.id, m, derived.video.download.file)} type="video/mp4" />
+                      </>
+                    )}
                     {captionsOf(m).map((c) => (
                       <track key={c.path} kind="captions" src={fileUrl(record.id, c)} srcLang={c.language === 'eng' ? 'en' : 'vi'} label={c.language === 'eng' ? 'English' : 'Tiếng Việt'} />
                     ))}
@@ -143,7 +194,15 @@ export default async function RecordPage({ params }: { params: Params }) {
             if (m.kind === 'audio')
               return (
                 <figure key={m.path}>
-                  <audio controls preload="none" className="w-full" src={fileUrl(record.id, m)} />
+                  {derived?.kind === 'audio' ? (
+                    <audio controls preload="none" className="w-full">
+                      {derived.audio.renditions.map((r) => (
+                        <source key={r.file} src={derivativeUrl(record.id, m, r.file)} type={r.codec === 'opus' ? 'audio/ogg; codecs=opus' : 'audio/mp4'} />
+                      ))}
+                    </audio>
+                  ) : (
+                    <audio controls preload="none" className="w-full" src={fileUrl(record.id, m)} />
+                  )}
                   {caption && <figcaption className="text-sm text-ink/70 mt-1">{caption}</figcaption>}
                 </figure>
               );
