@@ -1,3 +1,7 @@
+import createNextIntlPlugin from 'next-intl/plugin';
+
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and CLI-wrapping modules stay outside the server bundle.
@@ -9,4 +13,4 @@ const nextConfig = {
   experimental: { serverActions: { bodySizeLimit: '500mb' } },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

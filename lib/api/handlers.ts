@@ -16,6 +16,7 @@ import { queryFromParams } from '../search/url';
 import { json, problem, rateLimit, withEtag } from './http';
 import { openApiDocument } from './openapi';
 import { recordSummary, recordView } from './views';
+import { recordUrl } from '../i18n/paths';
 
 type Handler = (archive: Archive, request: Request, params: Record<string, string>) => Promise<Response>;
 
@@ -115,7 +116,7 @@ export function searchRecords(index: SearchIndex, format: 'json' | 'csv') {
       const rows: string[][] = [['id', 'title_vi', 'title_en', 'type', 'date', 'url']];
       for (let page = 1; page <= 10; page++) {
         const result = await index.search({ ...query, viewer: ANONYMOUS, page, pageSize: 100 });
-        for (const hit of result.hits) rows.push([hit.id, hit.title.vi, hit.title.en ?? '', hit.type, hit.date ?? '', `${siteUrl}/records/${hit.id}/${hit.slug}`]);
+        for (const hit of result.hits) rows.push([hit.id, hit.title.vi, hit.title.en ?? '', hit.type, hit.date ?? '', recordUrl(siteUrl, hit)]);
         if (page * 100 >= result.total) break;
       }
       return withEtag(request, '\uFEFF' + stringify(rows), 'text/csv; charset=utf-8');
@@ -133,7 +134,7 @@ export function searchRecords(index: SearchIndex, format: 'json' | 'csv') {
         title: hit.title,
         ...(hit.date ? { date: hit.date } : {}),
         snippet: hit.snippet.map((s) => s.text).join(''),
-        url: `${siteUrl}/records/${hit.id}/${hit.slug}`,
+        url: recordUrl(siteUrl, hit),
         api: `${siteUrl}/api/v1/records/${hit.id}`,
       })),
       facets: result.facets,

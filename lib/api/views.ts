@@ -1,5 +1,6 @@
 /** What the public JSON API shows of a record: its metadata and links, never consent details or internal notes. */
 import type { HeritageRecord } from '../records/schema';
+import { recordUrl } from '../i18n/paths';
 
 export interface RecordSummaryView {
   id: string;
@@ -22,7 +23,7 @@ export function recordSummary(record: HeritageRecord, siteUrl: string): RecordSu
     ethnicGroups: record.ethnicGroups,
     districts: [...new Set(record.places.map((p) => p.district))],
     ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
-    url: `${siteUrl}/records/${record.id}/${record.slug}`,
+    url: recordUrl(siteUrl, record),
     api: `${siteUrl}/api/v1/records/${record.id}`,
   };
 }
@@ -47,7 +48,7 @@ export function recordView(record: HeritageRecord, siteUrl: string, version: { h
     version: version.head,
     modified: version.modified,
     links: {
-      html: `${siteUrl}/records/${record.id}/${record.slug}`,
+      html: recordUrl(siteUrl, record),
       dublinCore: `${siteUrl}/api/v1/records/${record.id}/dublin-core.xml`,
       oai: `${siteUrl}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:${new URL(siteUrl).hostname}:${record.id}`,
     },

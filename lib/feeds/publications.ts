@@ -7,6 +7,7 @@ import { ANONYMOUS, maySeeRecord } from '../access/policy';
 import { groupName, label, typeLabel, type Lang } from '../records/labels';
 import type { StoredRecord } from '../records/repository';
 import type { Vocabularies } from '../records/vocabularies';
+import { recordUrl } from '../i18n/paths';
 
 export const FEED_FILES = { 'atom.xml': 'application/atom+xml; charset=utf-8', 'rss.xml': 'application/rss+xml; charset=utf-8', 'feed.json': 'application/feed+json; charset=utf-8' } as const;
 export type FeedFile = keyof typeof FEED_FILES;
@@ -41,14 +42,14 @@ export function renderFeed(input: FeedInput, file: FeedFile): string {
     id: `${base}/`,
     title: TITLES[lang].title,
     description: TITLES[lang].description,
-    link: siteUrl,
+    link: `${siteUrl}/${lang}`,
     language: lang,
     copyright: 'Di Sản',
     updated: items[0] ? new Date(items[0].record.publishedAt!) : new Date(0),
     feedLinks: { atom: `${base}/atom.xml`, rss: `${base}/rss.xml`, json: `${base}/feed.json` },
   });
   for (const { record } of items) {
-    const url = `${siteUrl}/records/${record.id}/${record.slug}`;
+    const url = recordUrl(siteUrl, record, lang);
     feed.addItem({
       id: `urn:x-di-san:record:${record.id}`,
       link: url,

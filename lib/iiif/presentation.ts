@@ -8,6 +8,7 @@ import type { DerivativeManifest } from '../media/manifest';
 import { digestPrefix } from '../media/manifest';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
+import { recordUrl } from '../i18n/paths';
 
 const CONTEXT = 'http://iiif.io/api/presentation/3/context.json';
 
@@ -129,7 +130,7 @@ export function recordManifest(record: HeritageRecord, context: ManifestContext)
     ],
     rights: rightsUri(record.rights.uri),
     ...(record.rights.protocolNote ? { requiredStatement: { label: { vi: ['Quy ước cộng đồng'], en: ['Community protocol'] }, value: languageMap(record.rights.protocolNote) } } : {}),
-    homepage: [{ id: `${siteUrl}/records/${record.id}/${record.slug}`, type: 'Text', format: 'text/html', label: languageMap(record.title) }],
+    homepage: [{ id: recordUrl(siteUrl, record), type: 'Text', format: 'text/html', label: languageMap(record.title) }],
     provider: [{ id: `${siteUrl}/`, type: 'Agent', label: { vi: ['Di Sản – Kho di sản văn hóa các dân tộc thiểu số Quảng Nam'], en: ['Di Sản – Heritage archive of the ethnic minorities of Quảng Nam'] } }],
     items,
   };

@@ -6,6 +6,7 @@
 import { create } from 'xmlbuilder2';
 import type { HeritageRecord } from './schema';
 import type { Vocabularies } from './vocabularies';
+import { recordUrl } from '../i18n/paths';
 
 export const DC_ELEMENTS = [
   'title',
@@ -86,7 +87,7 @@ export function toDublinCore(record: HeritageRecord, context: DublinCoreContext)
   for (const t of dcmiTypes(record)) add('type', t);
   both('type', vocab.recordTypes.find((t) => t.id === record.type)?.label);
   for (const mime of new Set(record.media.map((m) => m.type))) add('format', mime);
-  add('identifier', `${context.siteUrl}/records/${record.id}`);
+  add('identifier', recordUrl(context.siteUrl, record));
   add('identifier', `urn:x-di-san:record:${record.id}`);
   if (record.document) add('identifier', record.document.number);
   for (const lang of record.languages) add('language', ISO639_1[lang] ?? lang);

@@ -1,9 +1,10 @@
 /** schema.org JSON-LD for a record page: Event for festivals and rituals, Legislation for documents, CreativeWork otherwise. */
 import type { HeritageRecord } from './schema';
 import type { Vocabularies } from './vocabularies';
+import { recordUrl } from '../i18n/paths';
 
 export function recordJsonLd(record: HeritageRecord, vocab: Vocabularies, siteUrl: string): Record<string, unknown> {
-  const url = `${siteUrl}/records/${record.id}/${record.slug}`;
+  const url = recordUrl(siteUrl, record);
   const type = record.type === 'document' ? 'Legislation' : record.type === 'festival' || record.type === 'ritual' ? 'Event' : 'CreativeWork';
   const place = record.places[0];
   const district = place ? vocab.districts.find((d) => d.id === place.district) : undefined;

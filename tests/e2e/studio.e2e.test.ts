@@ -89,7 +89,7 @@ describe('studio workflow', () => {
 
     const visitor = await browser.newPage();
     const id = recordUrl.split('/').pop()!;
-    expect((await visitor.goto(`${baseUrl}/records/${id}`))?.status()).toBe(404);
+    expect((await visitor.goto(`${baseUrl}/vi/records/${id}`))?.status()).toBe(404);
 
     const reviewer = await signIn('nguoi-duyet');
     await reviewer.goto(recordUrl);
@@ -105,10 +105,10 @@ describe('studio workflow', () => {
     expect(csv).toContain('Toàn tỉnh');
     expect((await reviewer.goto(`${baseUrl}/studio/audit`))?.status()).toBe(404); // admins only
 
-    expect((await visitor.goto(`${baseUrl}/records/${id}`))?.status()).toBe(200);
+    expect((await visitor.goto(`${baseUrl}/vi/records/${id}`))?.status()).toBe(200);
     await expect(visitor.locator('h1').textContent()).resolves.toBe('Lễ cúng lúa (thử nghiệm)');
     // The visitor finds it by searching without accents.
-    await visitor.goto(`${baseUrl}/search?q=le+cung+lua+thu+nghiem`);
+    await visitor.goto(`${baseUrl}/vi/search?q=le+cung+lua+thu+nghiem`);
     await expect(visitor.locator('[data-testid=search-results] > li h2').first().textContent()).resolves.toBe('Lễ cúng lúa (thử nghiệm)');
   });
 });

@@ -1,0 +1,26 @@
+/**
+ * Shows record text in the page's language; where only Vietnamese exists on
+ * an English page, shows it with lang="vi" (screen readers switch voice) and
+ * a visible "in Vietnamese" mark, so a reader knows why.
+ */
+import { getTranslations } from 'next-intl/server';
+import { pick } from '@/lib/i18n/pick';
+import type { Locale } from '@/lib/i18n/routing';
+
+type Props = { value: { vi: string; en?: string } | undefined; locale: Locale; className?: string; as?: 'span' | 'p' | 'div' };
+
+export async function Localized({ value, locale, className, as: Tag = 'span' }: Props) {
+  const picked = pick(value, locale);
+  if (!picked.text) return null;
+  const t = await getTranslations({ locale, namespace: 'site' });
+  return (
+    <Tag className={className}>
+      <span lang={picked.lang !== locale ? picked.lang : undefined}>{picked.text}</span>
+      {picked.fallback && (
+        <span className="ml-1 inline-block rounded bg-ink/10 px-1 align-middle text-[0.7rem] font-normal not-italic text-ink" data-testid="fallback-mark">
+          {t('fallback')}
+        </span>
+      )}
+    </Tag>
+  );
+}

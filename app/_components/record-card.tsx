@@ -1,0 +1,43 @@
+/** One record in a list: type and communities, title in the page's language, a short description, and a picture when it has one. */
+import { Link } from '@/lib/i18n/navigation';
+import type { Locale } from '@/lib/i18n/routing';
+import { districtName, groupName, typeLabel } from '@/lib/records/labels';
+import type { HeritageRecord } from '@/lib/records/schema';
+import type { Vocabularies } from '@/lib/records/vocabularies';
+import type { Thumbnail } from '@/lib/server/thumbnails';
+import { Localized } from './localized';
+
+type Props = { record: HeritageRecord; locale: Locale; vocab: Vocabularies; thumbnail?: Thumbnail; headingLevel?: 'h2' | 'h3' };
+
+export function RecordCard({ record, locale, vocab, thumbnail, headingLevel: Heading = 'h3' }: Props) {
+  return (
+    <article className="flex h-full flex-col overflow-hidden rounded-lg border border-ink/15 bg-white shadow-sm">
+      {thumbnail && (
+        <img
+          src={thumbnail.src}
+          srcSet={thumbnail.srcSet || undefined}
+          sizes="(min-width: 640px) 320px, 100vw"
+          width={thumbnail.width}
+          height={thumbnail.height}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          className="aspect-[3/2] w-full object-cover bg-ink/10"
+        />
+      )}
+      <div className="flex flex-1 flex-col p-4">
+        <p className="text-xs uppercase tracking-wide text-madder">
+          {typeLabel(vocab, record.type, locale)}
+          {record.ethnicGroups.length > 0 && ` · ${record.ethnicGroups.map((g) => groupName(vocab, g, locale)).join(', ')}`}
+        </p>
+        <Heading className="mt-1 text-lg font-semibold leading-snug">
+          <Link href={`/records/${record.id}/${record.slug}`} className="hover:underline">
+            <Localized value={record.title} locale={locale} />
+          </Link>
+        </Heading>
+        <Localized value={record.description} locale={locale} as="p" className="mt-2 line-clamp-3 text-sm text-ink/80" />
+        {record.places[0] && <p className="mt-auto pt-2 text-xs text-ink/75">{districtName(vocab, record.places[0].district, locale)}</p>}
+      </div>
+    </article>
+  );
+}
