@@ -5,7 +5,7 @@ const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and CLI-wrapping modules stay outside the server bundle.
-  serverExternalPackages: ['sharp', 'fluent-ffmpeg', '@aws-sdk/client-s3', '@aws-sdk/lib-storage'],
+  serverExternalPackages: ['sharp', 'fluent-ffmpeg', '@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'unpdf', 'better-sqlite3', '@node-rs/argon2'],
   poweredByHeader: false,
   // `npm run typecheck` checks the whole project (tests and scripts too) before the build in test:all.
   typescript: { ignoreBuildErrors: true },

@@ -1,10 +1,10 @@
 /** The public site's shell in the URL's language: header with navigation and language switch, footer. */
 import type { Metadata, Viewport } from 'next';
 import { notFound } from 'next/navigation';
-import { hasLocale, NextIntlClientProvider } from 'next-intl';
+import { hasLocale } from 'next-intl';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { LocaleSwitch } from '@/app/_components/locale-switch';
-import { Link } from '@/lib/i18n/navigation';
+import { Link } from '@/lib/i18n/link';
 import { otherLocale, routing, type Locale } from '@/lib/i18n/routing';
 import { getArchive } from '@/lib/server/archive';
 
@@ -50,8 +50,6 @@ export default async function LocaleLayout({ children, params }: Props) {
   return (
     <html lang={locale}>
       <body className="min-h-screen font-sans antialiased flex flex-col">
-        {/* Client components get the locale (for links) but no messages: their strings come as props, keeping pages light. */}
-        <NextIntlClientProvider locale={locale} messages={null}>
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:p-2 focus:bg-bone">
           {t('skip')}
         </a>
@@ -94,7 +92,6 @@ export default async function LocaleLayout({ children, params }: Props) {
             <p className="text-bone/80">{t('footer.demo')}</p>
           </div>
         </footer>
-        </NextIntlClientProvider>
       </body>
     </html>
   );

@@ -1,7 +1,7 @@
 /** 404 in the page's language, with ways on: search, home, the communities. */
 import { getLocale, getTranslations } from 'next-intl/server';
 import { SearchForm } from '@/app/_components/search-form';
-import { Link } from '@/lib/i18n/navigation';
+import { Link } from '@/lib/i18n/link';
 import { isLocale } from '@/lib/i18n/routing';
 
 export default async function NotFound() {

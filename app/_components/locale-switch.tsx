@@ -6,7 +6,7 @@
  */
 import { usePathname } from 'next/navigation';
 import { switchLocale } from '@/lib/i18n/paths';
-import type { Locale } from '@/lib/i18n/routing';
+import type { Locale } from '@/lib/i18n/locales';
 
 export function LocaleSwitch({ target, label, name }: { target: Locale; label: string; name: string }) {
   const pathname = usePathname() ?? '/';
@@ -15,7 +15,7 @@ export function LocaleSwitch({ target, label, name }: { target: Locale; label: s
       href={switchLocale(pathname, target)}
       hrefLang={target}
       lang={target}
-      aria-label={label}
+      title={label}
       data-testid="locale-switch"
       className="rounded border border-bone/50 px-2 py-0.5 text-sm hover:bg-bone hover:text-ink"
       onClick={(event) => {

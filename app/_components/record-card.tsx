@@ -1,5 +1,5 @@
 /** One record in a list: type and communities, title in the page's language, a short description, and a picture when it has one. */
-import { Link } from '@/lib/i18n/navigation';
+import { Link } from '@/lib/i18n/link';
 import type { Locale } from '@/lib/i18n/routing';
 import { districtName, groupName, typeLabel } from '@/lib/records/labels';
 import type { HeritageRecord } from '@/lib/records/schema';

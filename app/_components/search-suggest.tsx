@@ -6,7 +6,7 @@
  * is a plain search input.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import type { Locale } from '@/lib/i18n/routing';
+import type { Locale } from '@/lib/i18n/locales';
 
 interface Suggestion {
   id: string;

@@ -1,5 +1,5 @@
 /** Public URLs, in one place, so pages, feeds, sitemaps and APIs link alike. */
-import { DEFAULT_LOCALE, LOCALES, type Locale } from './routing';
+import { DEFAULT_LOCALE, LOCALES, type Locale } from './locales';
 
 export function recordPath(record: { id: string; slug: string }, locale: Locale = DEFAULT_LOCALE): string {
   return `/${locale}/records/${record.id}/${record.slug}`;

@@ -1,5 +1,5 @@
 /** Record text in the reader's language, or the other one, saying which. */
-import type { Locale } from './routing';
+import type { Locale } from './locales';
 
 export interface Picked {
   text: string;

@@ -19,7 +19,8 @@ import type { MediaLimits } from './limits';
 // libvips threads per image; the default here is 1 (see toolchain notes).
 sharp.concurrency(os.availableParallelism());
 
-export const IMAGE_WIDTHS = [320, 640, 1280, 2048] as const;
+// 720 rather than 640: a 360–412 px phone at DPR 1.75–2 needs 630–720 px, and 640 fell just short, sending it the 1280.
+export const IMAGE_WIDTHS = [320, 720, 1280, 2048] as const;
 export const IMAGE_FORMATS = ['avif', 'webp', 'jpeg'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export const THUMBNAIL_SIZE = 400;

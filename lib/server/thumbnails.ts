@@ -15,7 +15,7 @@ export function derivativeUrl(recordId: string, media: Pick<MediaEntry, 'digest'
   return `/api/derivatives/${recordId}/${media.digest.slice(0, 16)}/${file}`;
 }
 
-/** The poster image (or first image, or a video's poster frame), as ≤ 640 px WebP; undefined when nothing is derived yet. */
+/** The poster image (or first image, or a video's poster frame), as ≤ 720 px WebP; undefined when nothing is derived yet. */
 export async function thumbnailOf(record: HeritageRecord): Promise<Thumbnail | undefined> {
   const { store } = getArchive();
   const candidates = [
@@ -26,7 +26,7 @@ export async function thumbnailOf(record: HeritageRecord): Promise<Thumbnail | u
   for (const media of candidates) {
     const manifest = await readDerivativeManifest(store, record.id, media);
     if (manifest?.kind === 'image') {
-      const webp = manifest.image.renditions.filter((r) => r.format === 'webp' && r.width <= 640);
+      const webp = manifest.image.renditions.filter((r) => r.format === 'webp' && r.width <= 720);
       const first = webp[0] ?? manifest.image.thumbnail;
       return {
         src: derivativeUrl(record.id, media, first.file),

@@ -43,7 +43,7 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('no production build: run `npx next build` first (npm run test:all does)');
+  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('no production build: run `npm run build` first (npm run test:all does)');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'disan-e2e-'));
   const seeded = await runScript('scripts/seed.ts', [], { DATA_DIR: dataDir });
   if (seeded.code !== 0) throw new Error(`seeding failed: ${seeded.stdout}\n${seeded.stderr}`);

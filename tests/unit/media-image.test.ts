@@ -27,8 +27,8 @@ async function derive(name: string, body: Buffer, contentType: string) {
 describe('image derivatives', () => {
   it('widths: standard steps below the source, never upscaled', () => {
     expect(widthsFor(300)).toEqual([300]);
-    expect(widthsFor(700)).toEqual([320, 640, 700]);
-    expect(widthsFor(5000)).toEqual([320, 640, 1280, 2048]);
+    expect(widthsFor(900)).toEqual([320, 720, 900]);
+    expect(widthsFor(5000)).toEqual([320, 720, 1280, 2048]);
   });
 
   it('applies EXIF orientation, makes AVIF/WebP/JPEG widths, a square thumbnail and IIIF tiles, and strips GPS from every public file', async () => {
@@ -92,10 +92,10 @@ describe('image derivatives', () => {
     ] as const) {
       const { manifest } = await derive(name, body, type);
       if (manifest.kind !== 'image') throw new Error('not an image');
-      expect(manifest.image.renditions.map((r) => r.width)).toEqual([320, 320, 320, 640, 640, 640, 900, 900, 900]);
-      const jpg = await sharp(await getBuffer(archive.store, derivativeKey(manifest, 'image/w640.jpg'))).metadata();
-      expect([jpg.width, jpg.height, jpg.space, jpg.depth, jpg.channels], name).toEqual([640, 427, 'srgb', 'uchar', 3]);
-      const webp = await sharp(await getBuffer(archive.store, derivativeKey(manifest, 'image/w640.webp'))).metadata();
+      expect(manifest.image.renditions.map((r) => r.width)).toEqual([320, 320, 320, 720, 720, 720, 900, 900, 900]);
+      const jpg = await sharp(await getBuffer(archive.store, derivativeKey(manifest, 'image/w720.jpg'))).metadata();
+      expect([jpg.width, jpg.height, jpg.space, jpg.depth, jpg.channels], name).toEqual([720, 480, 'srgb', 'uchar', 3]);
+      const webp = await sharp(await getBuffer(archive.store, derivativeKey(manifest, 'image/w720.webp'))).metadata();
       expect(webp.hasAlpha, name).toBe(alpha);
     }
   });

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { FestivalCalendar } from '@/app/_components/calendar/festival-calendar';
 import { ANONYMOUS } from '@/lib/access/policy';
-import { Link } from '@/lib/i18n/navigation';
+import { Link } from '@/lib/i18n/link';
 import { alternatesFor, recordPath } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
 import { listVisibleRecords } from '@/lib/records/catalog';

@@ -5,6 +5,8 @@ import { alternatesFor } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
 import { getArchive } from '@/lib/server/archive';
 
+export const dynamic = 'force-dynamic';
+
 type Props = { params: Promise<{ locale: Locale }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

@@ -9,11 +9,12 @@ import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { Localized } from '@/app/_components/localized';
 import { PlacesMap, type MapPoint } from '@/app/_components/map/places-map';
 import { ANONYMOUS } from '@/lib/access/policy';
-import { Link } from '@/lib/i18n/navigation';
+import { Link } from '@/lib/i18n/link';
 import { alternatesFor, recordPath } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
 import { listVisibleRecords } from '@/lib/records/catalog';
+import { districtName } from '@/lib/records/labels';
 import { getArchive } from '@/lib/server/archive';
 
 export const dynamic = 'force-dynamic';
@@ -32,14 +33,22 @@ export default async function MapPage({ params }: Props) {
   const t = await getTranslations({ locale, namespace: 'site' });
   const { vocab, records, config } = getArchive();
   const visible = (await listVisibleRecords(records, ANONYMOUS)).map((s) => s.record).filter((r) => r.places.length > 0);
-  const points: MapPoint[] = visible.flatMap((record) =>
-    record.places.flatMap((place) => {
+  // One marker per place: records of the same village or district share it, listed in its popup.
+  const byPlace = new Map<string, MapPoint>();
+  for (const record of visible) {
+    for (const place of record.places) {
       const district = vocab.districts.find((d) => d.id === place.district);
       const lat = place.lat ?? district?.lat;
       const lon = place.lon ?? district?.lon;
-      return lat !== undefined && lon !== undefined ? [{ lat, lon, label: pick(record.title, locale).text, href: recordPath(record, locale) }] : [];
-    }),
-  );
+      if (lat === undefined || lon === undefined) continue;
+      const key = `${lat.toFixed(3)},${lon.toFixed(3)}`;
+      const name = [place.village, place.commune, districtName(vocab, place.district, locale)].filter(Boolean).join(', ');
+      const point = byPlace.get(key) ?? { lat, lon, label: name, links: [] };
+      if (!point.links!.some((l) => l.href === recordPath(record, locale))) point.links!.push({ label: pick(record.title, locale).text, href: recordPath(record, locale) });
+      byPlace.set(key, point);
+    }
+  }
+  const points = [...byPlace.values()];
   const districts = vocab.districts
     .map((district) => ({ district, here: visible.filter((r) => r.places.some((p) => p.district === district.id)) }))
     .filter(({ here }) => here.length > 0);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { SearchForm } from '@/app/_components/search-form';
-import { Link } from '@/lib/i18n/navigation';
+import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
@@ -96,7 +96,7 @@ export default async function SearchPage({ params: routeParams, searchParams }: 
         </p>
         <nav aria-label={t('search.sort')} className="flex gap-3 text-sm">
           {SORTS.map((value) => (
-            <Link key={value} href={searchHref(params, { sort: value === 'relevance' ? undefined : value })} aria-current={(query.sort ?? 'relevance') === value ? 'true' : undefined} className="aria-[current=true]:font-semibold aria-[current=true]:underline">
+            <Link key={value} href={searchHref(params, { sort: value === 'relevance' ? undefined : value })} aria-current={(query.sort ?? 'relevance') === value ? 'true' : undefined} className="inline-block py-1 aria-[current=true]:font-semibold aria-[current=true]:underline">
               {t(`search.sorts.${value}`)}
             </Link>
           ))}
@@ -116,7 +116,7 @@ export default async function SearchPage({ params: routeParams, searchParams }: 
                     const active = query.filters?.[facet]?.includes(c.value);
                     return (
                       <li key={c.value}>
-                        <Link href={toggleFacet(params, FACET_PARAMS[facet], c.value)} className={active ? 'font-semibold underline' : 'hover:underline'}>
+                        <Link href={toggleFacet(params, FACET_PARAMS[facet], c.value)} className={`inline-block py-1 ${active ? 'font-semibold underline' : 'hover:underline'}`}>
                           {label(facet, c.value)} <span className="text-ink/75">({c.count})</span>
                         </Link>
                       </li>

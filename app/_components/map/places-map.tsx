@@ -10,8 +10,10 @@ import { useEffect, useRef, useState } from 'react';
 export interface MapPoint {
   lat: number;
   lon: number;
+  /** The place's name, shown on hover and at the top of the popup. */
   label: string;
-  href?: string;
+  /** Records made there. */
+  links?: { label: string; href: string }[];
 }
 
 type Props = {
@@ -59,11 +61,20 @@ export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText
       const bounds = L.latLngBounds([]);
       for (const point of points) {
         const marker = L.circleMarker([point.lat, point.lon], { radius: 7, color: '#a3272f', weight: 2, fillColor: '#d9a528', fillOpacity: 0.9 }).addTo(map);
-        // Labels are text nodes, never HTML: titles come from records.
-        const content = document.createElement(point.href ? 'a' : 'span');
-        content.textContent = point.label;
-        if (point.href) (content as HTMLAnchorElement).href = point.href;
-        marker.bindPopup(content);
+        // Built from text nodes, never HTML strings: titles come from records.
+        const content = document.createElement('div');
+        const heading = content.appendChild(document.createElement('strong'));
+        heading.textContent = point.label;
+        if (point.links?.length) {
+          const list = content.appendChild(document.createElement('ul'));
+          list.style.cssText = 'margin:4px 0 0;padding-left:16px;max-height:12rem;overflow:auto';
+          for (const link of point.links) {
+            const anchor = list.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
+            anchor.href = link.href;
+            anchor.textContent = link.label;
+          }
+        }
+        marker.bindTooltip(point.label).bindPopup(content);
         bounds.extend([point.lat, point.lon]);
       }
       if (points.length === 1) map.setView([points[0]!.lat, points[0]!.lon], zoom ?? 10);

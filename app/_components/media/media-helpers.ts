@@ -1,0 +1,129 @@
+/**
+ * Pure helpers of the record page's media: URLs of originals, derivatives
+ * and IIIF tiles, source lists, caption languages, the waveform's SVG path
+ * and WebVTT cue text. No server or browser APIs here, so unit tests (and,
+ * through ./shared, client components) can use them.
+ */
+import type { AudioRendition } from '@/lib/media/audio';
+import type { ImageFormat, ImageRendition } from '@/lib/media/image';
+import type { MediaEntry } from '@/lib/records/schema';
+
+export { HLS_MIME } from './shared';
+
+const d16 = (digest: string) => digest.slice(0, 16);
+
+/** A derivative file, through the access-checking derivatives route. */
+export function derivativeUrl(recordId: string, media: Pick<MediaEntry, 'digest'>, file: string): string {
+  return `/api/derivatives/${recordId}/${d16(media.digest)}/${file}`;
+}
+
+/** An original, through the access-checking files route (`?download` asks for an attachment). */
+export function fileUrl(recordId: string, media: Pick<MediaEntry, 'path'>, download = false): string {
+  return `/api/files/${recordId}/${media.path.split('/').map(encodeURIComponent).join('/')}${download ? '?download' : ''}`;
+}
+
+/** The IIIF Image API 3 (level 0) service of an image: its info.json, from which a viewer finds the tiles. */
+export function iiifInfoUrl(recordId: string, media: Pick<MediaEntry, 'digest'>): string {
+  return `/iiif/${recordId}/${d16(media.digest)}/info.json`;
+}
+
+/** `url 320w, url 640w…` of one format, narrowest first. */
+export function srcSet(recordId: string, media: Pick<MediaEntry, 'digest'>, renditions: readonly ImageRendition[], format: ImageFormat): string {
+  return renditions
+    .filter((r) => r.format === format)
+    .sort((a, b) => a.width - b.width)
+    .map((r) => `${derivativeUrl(recordId, media, r.file)} ${r.width}w`)
+    .join(', ');
+}
+
+/** The JPEG closest to `width` wide: the `src` of browsers that ignore srcset. */
+export function closestJpeg(renditions: readonly ImageRendition[], width = 1280): ImageRendition | undefined {
+  return renditions.filter((r) => r.format === 'jpeg').sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width) || b.width - a.width)[0];
+}
+
+/** The widest JPEG: where the zoom link goes when JavaScript is off. */
+export function largestJpeg(renditions: readonly ImageRendition[]): ImageRendition | undefined {
+  return renditions.filter((r) => r.format === 'jpeg').sort((a, b) => b.width - a.width)[0];
+}
+
+/** `<source>`s of an audio: Opus first (fewer bytes; browsers without it skip to AAC), then AAC. */
+export function audioSources(renditions: readonly AudioRendition[]): Array<{ file: string; type: string }> {
+  const order = { opus: 0, aac: 1 } as const;
+  return [...renditions]
+    .sort((a, b) => order[a.codec] - order[b.codec])
+    .map((r) => ({ file: r.file, type: r.codec === 'opus' ? 'audio/ogg; codecs=opus' : 'audio/mp4; codecs=mp4a.40.2' }));
+}
+
+const BCP47: Record<string, string> = { vie: 'vi', eng: 'en' };
+/** Track labels are in the language of the track itself, as players list them. */
+const AUTONYM: Record<string, string> = { vie: 'Tiếng Việt', eng: 'English' };
+
+/** srclang and label of a caption track from its ISO 639-3 code (3-letter codes without a 2-letter one are valid BCP 47 as they are). */
+export function captionLanguage(code: string | undefined): { srcLang: string; label: string } {
+  if (!code) return { srcLang: 'vi', label: AUTONYM.vie! };
+  return { srcLang: BCP47[code] ?? code, label: AUTONYM[code] ?? code };
+}
+
+/** The caption and transcript entries that belong to a media entry, those in the reader's language first. */
+export function attachmentsOf<T extends Pick<MediaEntry, 'kind' | 'of' | 'language'>>(media: readonly T[], path: string, locale: 'vi' | 'en'): T[] {
+  const wanted = locale === 'en' ? 'eng' : 'vie';
+  return media
+    .filter((m) => (m.kind === 'caption' || m.kind === 'transcript') && m.of === path)
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => Number(b.m.language === wanted) - Number(a.m.language === wanted) || a.i - b.i)
+    .map(({ m }) => m);
+}
+
+/**
+ * The waveform's peaks (min/max pairs, −128…127, as the pipeline stores
+ * them) as one SVG path of `columns` bars in a `columns` × 100 box, centred
+ * on y = 50. Each bar covers the loudest of the points that fall in it.
+ */
+export function waveformPath(data: readonly number[], columns = 200): string {
+  const points = Math.floor(data.length / 2);
+  if (points === 0 || columns <= 0) return '';
+  const bars = Math.min(columns, points);
+  const width = columns / bars;
+  const bar = Math.max(0.2, width * 0.7);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  let d = '';
+  for (let b = 0; b < bars; b++) {
+    const from = Math.floor((b * points) / bars);
+    const to = Math.max(from + 1, Math.floor(((b + 1) * points) / bars));
+    let lo = 0;
+    let hi = 0;
+    for (let p = from; p < to; p++) {
+      lo = Math.min(lo, data[p * 2] ?? 0);
+      hi = Math.max(hi, data[p * 2 + 1] ?? 0);
+    }
+    // Silence still shows as a thin line, so the bar stays clickable and the track visible.
+    const top = Math.min(49.5, 50 - (hi / 128) * 50);
+    const bottom = Math.max(50.5, 50 - (lo / 128) * 50);
+    d += `M${r(b * width + (width - bar) / 2)} ${r(top)}h${r(bar)}V${r(bottom)}h${r(-bar)}Z`;
+  }
+  return d;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: '\u00a0', lrm: '\u200e', rlm: '\u200f', quot: '"', apos: "'" };
+
+/** A WebVTT cue payload as plain text: voice spans become "Name: ", other tags go, entities are decoded. */
+export function cuePlainText(text: string): string {
+  return text
+    .replace(/<v(?:\.[^\s>]*)?\s+([^>]+)>/g, (_, name: string) => `${name.trim()}: `)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
+      if (name[0] === '#') {
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return ENTITIES[name.toLowerCase()] ?? whole;
+    })
+    .trim();
+}
+
+/** A file size for people: "208 kB", "1,2 MB" (in the page's number format). */
+export function formatBytes(bytes: number, locale: string): string {
+  const mb = bytes >= 1024 * 1024;
+  const value = mb ? bytes / (1024 * 1024) : Math.max(1, Math.ceil(bytes / 1024));
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', unitDisplay: 'short', maximumFractionDigits: mb ? 1 : 0 }).format(value);
+}
