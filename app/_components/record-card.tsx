@@ -7,16 +7,24 @@ import type { Vocabularies } from '@/lib/records/vocabularies';
 import type { Thumbnail } from '@/lib/server/thumbnails';
 import { Localized } from './localized';
 
-type Props = { record: HeritageRecord; locale: Locale; vocab: Vocabularies; thumbnail?: Thumbnail; headingLevel?: 'h2' | 'h3' };
+type Props = {
+  record: HeritageRecord;
+  locale: Locale;
+  vocab: Vocabularies;
+  thumbnail?: Thumbnail;
+  headingLevel?: 'h2' | 'h3';
+  /** Two to a row on phones: smaller title, no description. */
+  compact?: boolean;
+};
 
-export function RecordCard({ record, locale, vocab, thumbnail, headingLevel: Heading = 'h3' }: Props) {
+export function RecordCard({ record, locale, vocab, thumbnail, headingLevel: Heading = 'h3', compact = false }: Props) {
   return (
     <article className="flex h-full flex-col overflow-hidden rounded-lg border border-ink/15 bg-white shadow-sm">
       {thumbnail && (
         <img
           src={thumbnail.src}
           srcSet={thumbnail.srcSet || undefined}
-          sizes="(min-width: 640px) 320px, 100vw"
+          sizes={compact ? '(min-width: 1024px) 240px, 50vw' : '(min-width: 640px) 320px, 100vw'}
           width={thumbnail.width}
           height={thumbnail.height}
           alt=""
@@ -25,17 +33,17 @@ export function RecordCard({ record, locale, vocab, thumbnail, headingLevel: Hea
           className="aspect-[3/2] w-full object-cover bg-ink/10"
         />
       )}
-      <div className="flex flex-1 flex-col p-4">
+      <div className={`flex flex-1 flex-col ${compact ? 'p-3' : 'p-4'}`}>
         <p className="text-xs uppercase tracking-wide text-madder">
           {typeLabel(vocab, record.type, locale)}
           {record.ethnicGroups.length > 0 && ` · ${record.ethnicGroups.map((g) => groupName(vocab, g, locale)).join(', ')}`}
         </p>
-        <Heading className="mt-1 text-lg font-semibold leading-snug">
+        <Heading className={`mt-1 font-semibold leading-snug ${compact ? 'text-base' : 'text-lg'}`}>
           <Link href={`/records/${record.id}/${record.slug}`} className="hover:underline">
             <Localized value={record.title} locale={locale} />
           </Link>
         </Heading>
-        <Localized value={record.description} locale={locale} as="p" className="mt-2 line-clamp-3 text-sm text-ink/80" />
+        {!compact && <Localized value={record.description} locale={locale} as="p" className="mt-2 line-clamp-3 text-sm text-ink/80" />}
         {record.places[0] && <p className="mt-auto pt-2 text-xs text-ink/75">{districtName(vocab, record.places[0].district, locale)}</p>}
       </div>
     </article>

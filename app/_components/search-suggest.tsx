@@ -81,6 +81,8 @@ export function SearchSuggest({ id, locale, defaultValue = '', placeholder, sugg
             event.preventDefault();
             setActive((a) => (a <= 0 ? items.length - 1 : a - 1));
           } else if (event.key === 'Escape') {
+            // Close the list, but keep what was typed (a search input clears itself on Escape).
+            event.preventDefault();
             setOpen(false);
           } else if (event.key === 'Enter' && active >= 0) {
             event.preventDefault();

@@ -46,7 +46,7 @@ async function restrictedMediaUrls(): Promise<string[]> {
   const image = stored!.record.media.find((m) => m.kind === 'image')!;
   return [
     `/api/files/${RESTRICTED}/${image.path.split('/').map(encodeURIComponent).join('/')}`,
-    `/api/derivatives/${RESTRICTED}/${image.digest.slice(0, 16)}/manifest.json`,
+    `/api/derivatives/${RESTRICTED}/${image.digest.slice(0, 16)}/image/w720.webp`,
     `/api/derivatives/${RESTRICTED}/${image.digest.slice(0, 16)}/image/w320.webp`,
     `/iiif/${RESTRICTED}/manifest.json`,
   ];
@@ -139,6 +139,36 @@ describe('public site', () => {
       return a.currentTime >= a.duration / 2 - 0.5;
     });
     expect(partials).toContain(206);
+  });
+
+  it('streams through hls.js, loaded only on play, where the browser has no HLS of its own', async () => {
+    const context = await browser.newContext();
+    // Chromium here plays HLS natively; hide that, as Firefox or an older Chrome would.
+    await context.addInitScript(() => {
+      const native = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type: string) {
+        return /mpegurl/i.test(type) ? '' : native.call(this, type);
+      };
+    });
+    const viewer = await context.newPage();
+    const scripts: string[] = [];
+    const segments: string[] = [];
+    viewer.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+      if (/\/api\/derivatives\/.+\.(ts|m4s)$/.test(r.url())) segments.push(r.url());
+    });
+    await viewer.goto(`${baseUrl}/vi/records/${DAM_TRAU}/le-hoi-dam-trau-co-tu`, { waitUntil: 'networkidle' });
+    const before = scripts.length;
+    expect(segments).toEqual([]);
+    await viewer.locator('video').first().evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      void v.play().catch(() => undefined);
+    });
+    await expect.poll(() => segments.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    // hls.js came as its own chunk, after the page had loaded.
+    expect(scripts.length).toBeGreaterThan(before);
+    await viewer.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.3, undefined, { timeout: 30_000 });
+    await context.close();
   });
 
   it('switches to English and stays on the same record, marking untranslated text', async () => {

@@ -48,7 +48,7 @@ export async function CiteThis({ citations, locale }: Props) {
                 {citations[style]}
               </pre>
             ) : (
-              <p id={id} className={`${boxClass} break-words leading-relaxed`} data-testid={`citation-${style}`}>
+              <p id={id} className={`${boxClass} leading-relaxed [overflow-wrap:anywhere]`} data-testid={`citation-${style}`}>
                 {citations[style]}
               </p>
             )}

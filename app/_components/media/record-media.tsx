@@ -131,7 +131,7 @@ async function ImageFigure({ record, media, manifest, locale, caption, first, ge
             height={image.height}
             alt={alt.text}
             lang={altLang}
-            className="h-auto w-full rounded"
+            className="h-auto max-h-[80vh] w-full rounded bg-ink/5 object-contain"
             loading={first ? 'eager' : 'lazy'}
             fetchPriority={first ? 'high' : 'auto'}
             decoding={first ? 'auto' : 'async'}

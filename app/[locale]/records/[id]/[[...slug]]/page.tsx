@@ -133,7 +133,7 @@ export default async function RecordPage({ params }: Props) {
   );
 
   return (
-    <article>
+    <article className="break-words">
       {isPublic && (
         // JSON-LD is data, not markup: escape "<" so a title can never close the script element.
         <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: JSON.stringify(recordJsonLd(record, vocab, config.siteUrl)).replace(/</g, '\\u003c') }} />
@@ -170,8 +170,8 @@ export default async function RecordPage({ params }: Props) {
         <Localized value={record.description} locale={locale} as="div" className="whitespace-pre-line leading-relaxed" />
       </section>
 
-      <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_20rem]">
-        <div className="grid content-start gap-8">
+      <div className="mt-8 grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="grid min-w-0 content-start gap-8">
           <section aria-labelledby="facts">
             <h2 id="facts" className="text-lg font-semibold">{t('record.details')}</h2>
             <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[11rem_1fr]">
@@ -263,10 +263,10 @@ export default async function RecordPage({ params }: Props) {
       {related.length > 0 && (
         <section aria-labelledby="related" className="mt-10">
           <h2 id="related" className="text-lg font-semibold">{t('record.related')}</h2>
-          <ul className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+          <ul className="mt-3 grid grid-cols-2 gap-3 lg:grid-cols-4">
             {related.map((r) => (
               <li key={r.id}>
-                <RecordCard record={r} locale={locale} vocab={vocab} thumbnail={relatedThumbs.get(r.id)} />
+                <RecordCard record={r} locale={locale} vocab={vocab} thumbnail={relatedThumbs.get(r.id)} compact />
               </li>
             ))}
           </ul>
