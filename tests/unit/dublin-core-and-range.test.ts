@@ -23,7 +23,7 @@ describe('Dublin Core mapping', () => {
       expect.arrayContaining([
         { element: 'title', value: 'Lễ hội đâm trâu của người Cơ Tu', lang: 'vi' },
         { element: 'title', value: 'Buffalo sacrifice festival of the Cơ Tu', lang: 'en' },
-        { element: 'identifier', value: 'https://disan.example.org/records/abcdefgh' },
+        { element: 'identifier', value: 'https://disan.example.org/vi/records/abcdefgh/le-hoi-dam-trau' },
         { element: 'type', value: 'Event' },
         { element: 'type', value: 'MovingImage' },
         { element: 'format', value: 'video/mp4' },

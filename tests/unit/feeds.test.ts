@@ -30,7 +30,7 @@ describe('publication feeds', () => {
     expect(titles[0]).toContain('Basket weaving');
     expect(titles[1]).toContain('New rice festival');
     expect(doc.feed.entry).toHaveLength(2);
-    expect(doc.feed.entry[0]!.link['@href']).toBe('https://disan.example.org/records/bbbbbbbb/r-bbbbbbbb');
+    expect(doc.feed.entry[0]!.link['@href']).toBe('https://disan.example.org/en/records/bbbbbbbb/r-bbbbbbbb');
     expect(atom).not.toContain('Closed rite');
     expect(atom).not.toContain('Bản nháp');
   });
