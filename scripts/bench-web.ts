@@ -45,6 +45,9 @@ import { CHROMIUM_ARGS, launchChromium } from '../tests/e2e/browser';
  * public demo record with a video, found through the search API with
  * VIDEO_RECORD_QUERY. The names make the keys of the last line.
  */
+/** A page with no client components of its own: its first-load JS is the framework's floor. */
+const FLOOR_PAGE = '/vi/about';
+
 export const PAGES = [
   { name: 'home', path: '/vi' },
   { name: 'search', path: '/vi/search?q=le+hoi+dam+trau' },
@@ -306,6 +309,7 @@ async function main(): Promise<void> {
 
   // First-load JS (this also warms each route before Lighthouse sees it).
   const js = new Map<string, JsResult>();
+  let floor: JsResult | undefined;
   const browser = await launchChromium();
   cleanups.push(() => browser.close().catch(() => {}));
   try {
@@ -320,6 +324,9 @@ async function main(): Promise<void> {
         }
       }
     }
+    // The floor: a page with no client code of its own (only the layout's language switch), i.e. what Next.js and React cost by themselves.
+    floor = await measureJs(browser, server.baseUrl + FLOOR_PAGE);
+    log(`JS floor ${FLOOR_PAGE}: ${floor.files.length} files, ${kb(floor.gzipBytes)} KB gzip -9`);
   } finally {
     await browser.close().catch(() => {});
   }
@@ -356,6 +363,11 @@ async function main(): Promise<void> {
   console.log('');
   console.log(table(rows));
   console.log(`\nJS: script responses before load + network idle, gzip -9 computed here. Lighthouse 12.2.3 mobile, simulated throttling, ${RUNS === 1 ? 'one run' : `median of ${RUNS} runs`} per page. ${((Date.now() - started) / 1000).toFixed(0)} s in all.`);
+
+  if (floor) {
+    const own = pages.map((p) => `${p.name} +${kb(js.get(p.name)!.gzipBytes - floor!.gzipBytes)} KB`).join(', ');
+    console.log(`Framework floor (Next.js + React runtime, ${FLOOR_PAGE}): ${kb(floor.gzipBytes)} KB gz. Our own first-load code over it: ${own}.`);
+  }
 
   const all = [...lh.values()];
   const jsKb = (name: string) => kb(js.get(name)?.gzipBytes ?? NaN);
