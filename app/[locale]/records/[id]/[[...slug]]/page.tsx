@@ -28,7 +28,7 @@ import { RECORD_ID_PATTERN } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { derivativesOf } from '@/lib/server/iiif';
-import { socialImageOf, thumbnailOf } from '@/lib/server/thumbnails';
+import { socialImageOf } from '@/lib/server/thumbnails';
 
 export const dynamic = 'force-dynamic';
 
@@ -83,7 +83,6 @@ export default async function RecordPage({ params }: Props) {
   const citations = citeRecord(stored, { locale, siteUrl: config.siteUrl, accessed: new Date() });
   const candidates = (await listVisibleRecords(repository, isPublic ? ANONYMOUS : viewer)).map((s) => s.record);
   const related = relatedRecords(record, candidates, 4);
-  const relatedThumbs = new Map(await Promise.all(related.map(async (r) => [r.id, await thumbnailOf(r)] as const)));
   const points = record.places.flatMap((place) => {
     const district = vocab.districts.find((d) => d.id === place.district);
     const lat = place.lat ?? district?.lat;
@@ -266,7 +265,7 @@ export default async function RecordPage({ params }: Props) {
           <ul className="mt-3 grid grid-cols-2 gap-3 lg:grid-cols-4">
             {related.map((r) => (
               <li key={r.id}>
-                <RecordCard record={r} locale={locale} vocab={vocab} thumbnail={relatedThumbs.get(r.id)} compact />
+                <RecordCard record={r} locale={locale} vocab={vocab} compact />
               </li>
             ))}
           </ul>
