@@ -20,7 +20,7 @@ import type { VideoDerivatives } from './video';
  * Bump when derivatives change (new widths, codecs, settings): jobs are keyed
  * by it, so `derive --all` remakes everything made by an older pipeline.
  */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 export const MANIFEST_FILE = 'manifest.json';
 
 export function digestPrefix(digest: string): string {

@@ -25,7 +25,9 @@ export function HlsVideo({ master, children }: { master: string; children: React
     if (!video) return;
     const lazyPoster = video.dataset.poster;
     let posterObserver: IntersectionObserver | undefined;
-    if (lazyPoster && !video.poster) {
+    let disposedPoster = false;
+    const observePoster = () => {
+      if (disposedPoster || !lazyPoster || video.poster) return;
       posterObserver = new IntersectionObserver(
         (entries) => {
           if (!entries.some((e) => e.isIntersecting)) return;
@@ -35,9 +37,17 @@ export function HlsVideo({ master, children }: { master: string; children: React
         { rootMargin: '300px' },
       );
       posterObserver.observe(video);
-    }
+    };
+    // After the page's own load (its first picture included), so the poster never slows the picture the visitor came for.
+    if (document.readyState === 'complete') observePoster();
+    else window.addEventListener('load', observePoster, { once: true });
+    const stopPoster = () => {
+      disposedPoster = true;
+      window.removeEventListener('load', observePoster);
+      posterObserver?.disconnect();
+    };
     const hasMse = 'MediaSource' in window || 'ManagedMediaSource' in window;
-    if (!shouldUseHlsJs(video.canPlayType(HLS_MIME), hasMse)) return () => posterObserver?.disconnect();
+    if (!shouldUseHlsJs(video.canPlayType(HLS_MIME), hasMse)) return stopPoster;
 
     let hls: HlsInstance | undefined;
     let state: 'idle' | 'loading' | 'attached' | 'given-up' = 'idle';
@@ -92,7 +102,7 @@ export function HlsVideo({ master, children }: { master: string; children: React
     video.addEventListener('pointerenter', warm, { once: true });
     video.addEventListener('focus', warm, { once: true });
     return () => {
-      posterObserver?.disconnect();
+      stopPoster();
       disposed = true;
       video.removeEventListener('play', onPlay);
       video.removeEventListener('pointerenter', warm);
