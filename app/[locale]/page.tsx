@@ -7,7 +7,7 @@ import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
 import { ANONYMOUS } from '@/lib/access/policy';
-import { listVisibleRecords } from '@/lib/records/catalog';
+import { listAllRecords, visibleTo } from '@/lib/records/catalog';
 import { currentLunarMonth, heldThisMonth } from '@/lib/records/festival-calendar';
 import { typeLabel } from '@/lib/records/labels';
 import { RECORD_TYPES } from '@/lib/records/schema';
@@ -30,7 +30,9 @@ export default async function HomePage({ params }: Props) {
   setRequestLocale(locale);
   const t = await getTranslations({ locale, namespace: 'site' });
   const { records: repository, vocab } = getArchive();
-  const visible = (await listVisibleRecords(repository, ANONYMOUS)).map((s) => s.record);
+  // One scan of storage serves both the public lists and the coverage figures (which count restricted records too).
+  const all = await listAllRecords(repository);
+  const visible = visibleTo(ANONYMOUS, all).map((s) => s.record);
   const heritage = visible.filter((r) => r.type !== 'document');
   const documents = visible
     .filter((r) => r.type === 'document')
@@ -45,7 +47,7 @@ export default async function HomePage({ params }: Props) {
     .filter((r, i, all) => all.findIndex((x) => x.ethnicGroups[0] === r.ethnicGroups[0] && x.type === r.type) === i)
     .slice(0, 6);
   const thumbnails = new Map(await Promise.all(featured.map(async (r) => [r.id, await thumbnailOf(r)] as const)));
-  const coverage = await currentCoverage();
+  const coverage = await currentCoverage(all.map((s) => s.record));
   const typesPresent = RECORD_TYPES.filter((type) => visible.some((r) => r.type === type));
   const percent = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 

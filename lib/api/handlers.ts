@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Archive } from '../archive';
 import { ANONYMOUS, maySeeRecord } from '../access/policy';
-import { listVisibleRecords } from '../records/catalog';
+import { listAllRecords, listVisibleRecords } from '../records/catalog';
 import { computeCoverage } from '../records/coverage';
 import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
@@ -95,11 +95,7 @@ export const getRecordDublinCore = endpoint(async (archive, request, params) => 
 export const getVocabularies = endpoint(async (archive, request) => json(request, archive.vocab, 'public, max-age=3600'));
 
 export const getCoverage = endpoint(async (archive, request) => {
-  const records = [];
-  for await (const id of archive.records.ids()) {
-    const stored = await archive.records.get(id).catch(() => undefined);
-    if (stored) records.push(stored.record);
-  }
+  const records = (await listAllRecords(archive.records)).map((s) => s.record);
   return json(request, computeCoverage({ ...archive.vocab, inventory: await loadInventory(archive.store, archive.vocab) }, records));
 });
 

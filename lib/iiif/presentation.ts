@@ -5,6 +5,7 @@
  * languages, rights) and a collection per community.
  */
 import type { DerivativeManifest } from '../media/manifest';
+import { derivativeUrl as derivativePath, fileUrl as filePath } from '../media/delivery';
 import { digestPrefix } from '../media/manifest';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
@@ -37,7 +38,7 @@ export function manifestUrl(siteUrl: string, id: string): string {
 export function recordManifest(record: HeritageRecord, context: ManifestContext): Record<string, unknown> {
   const { siteUrl } = context;
   const id = manifestUrl(siteUrl, record.id);
-  const derivativeUrl = (m: MediaEntry, file: string) => `${siteUrl}/api/derivatives/${record.id}/${digestPrefix(m.digest)}/${file}`;
+  const derivativeUrl = (m: MediaEntry, file: string) => `${siteUrl}${derivativePath(record.id, m, file)}`;
   const captionsOf = (m: MediaEntry) => record.media.filter((c) => c.kind === 'caption' && c.of === m.path);
   const items: Record<string, unknown>[] = [];
   record.media.forEach((media, index) => {
@@ -54,7 +55,7 @@ export function recordManifest(record: HeritageRecord, context: ManifestContext)
       id: `${canvasId}/captions/${i + 1}`,
       type: 'Annotation',
       motivation: 'supplementing',
-      body: { id: `${siteUrl}/api/files/${record.id}/${c.path.split('/').map(encodeURIComponent).join('/')}`, type: 'Text', format: 'text/vtt', ...(c.language ? { language: c.language === 'vie' ? 'vi' : c.language === 'eng' ? 'en' : c.language } : {}), label: { vi: [c.language === 'eng' ? 'Phụ đề tiếng Anh' : 'Phụ đề'] } },
+      body: { id: `${siteUrl}${filePath(record.id, c)}`, type: 'Text', format: 'text/vtt', ...(c.language ? { language: c.language === 'vie' ? 'vi' : c.language === 'eng' ? 'en' : c.language } : {}), label: { vi: [c.language === 'eng' ? 'Phụ đề tiếng Anh' : 'Phụ đề'] } },
       target: canvasId,
     }));
     const annotations = captions.length ? [{ id: `${canvasId}/annotations`, type: 'AnnotationPage', items: captions }] : undefined;

@@ -2,6 +2,7 @@
 import type { HeritageRecord } from './schema';
 import type { Vocabularies } from './vocabularies';
 import { recordUrl } from '../i18n/paths';
+import { fileUrl } from '../media/delivery';
 
 export function recordJsonLd(record: HeritageRecord, vocab: Vocabularies, siteUrl: string): Record<string, unknown> {
   const url = recordUrl(siteUrl, record);
@@ -9,7 +10,6 @@ export function recordJsonLd(record: HeritageRecord, vocab: Vocabularies, siteUr
   const place = record.places[0];
   const district = place ? vocab.districts.find((d) => d.id === place.district) : undefined;
   const media = record.media.filter((m) => m.kind === 'video' || m.kind === 'audio' || m.kind === 'image');
-  const fileUrl = (path: string) => `${siteUrl}/api/files/${record.id}/${path.split('/').map(encodeURIComponent).join('/')}`;
   return {
     '@context': 'https://schema.org',
     '@type': type,
@@ -32,7 +32,7 @@ export function recordJsonLd(record: HeritageRecord, vocab: Vocabularies, siteUr
       ? {
           associatedMedia: media.map((m) => ({
             '@type': m.kind === 'video' ? 'VideoObject' : m.kind === 'audio' ? 'AudioObject' : 'ImageObject',
-            contentUrl: fileUrl(m.path),
+            contentUrl: `${siteUrl}${fileUrl(record.id, m)}`,
             encodingFormat: m.type,
             name: m.label?.vi ?? record.title.vi,
             ...(m.kind === 'video' ? { description: record.description.vi.slice(0, 200), uploadDate: record.publishedAt ?? record.recordedOn } : {}),

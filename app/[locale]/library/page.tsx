@@ -31,6 +31,23 @@ const one = (value: string | string[] | undefined): string => (Array.isArray(val
 const issuerOf = (r: HeritageRecord) => r.document?.issuer.vi ?? '';
 const yearOf = (r: HeritageRecord) => r.document?.issuedOn.slice(0, 4) ?? '';
 
+const FIELD = 'w-full rounded border border-ink/40 bg-white px-2 py-2';
+
+/** One labelled filter: "any" first, then the values present in the library. */
+function FilterSelect({ name, label, any, value, options }: { name: string; label: string; any: string; value: string; options: [string, string][] }) {
+  return (
+    <div>
+      <label htmlFor={`lib-${name}`} className="block text-sm font-medium">{label}</label>
+      <select id={`lib-${name}`} name={name} defaultValue={value} className={FIELD}>
+        <option value="">{any}</option>
+        {options.map(([optionValue, text]) => (
+          <option key={optionValue} value={optionValue}>{text}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export default async function LibraryPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
@@ -52,7 +69,6 @@ export default async function LibraryPage({ params, searchParams }: Props) {
   const kinds = vocab.documentKinds.filter((k) => documents.some((r) => r.document!.kind === k.id));
   const issuers = [...new Map(documents.map((r) => [issuerOf(r), r.document!.issuer])).entries()].sort(([a], [b]) => a.localeCompare(b, 'vi'));
   const years = [...new Set(documents.map(yearOf))].sort().reverse();
-  const select = 'w-full rounded border border-ink/40 bg-white px-2 py-2';
 
   return (
     <div>
@@ -62,35 +78,11 @@ export default async function LibraryPage({ params, searchParams }: Props) {
       <form method="get" className="mt-4 grid gap-3 rounded-lg border border-ink/15 bg-white p-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end" aria-label={t('library.filters')}>
         <div className="lg:col-span-2">
           <label htmlFor="lib-q" className="block text-sm font-medium">{t('library.q')}</label>
-          <input id="lib-q" name="q" type="search" defaultValue={q} className={select} placeholder={t('library.qPlaceholder')} />
+          <input id="lib-q" name="q" type="search" defaultValue={q} className={FIELD} placeholder={t('library.qPlaceholder')} />
         </div>
-        <div>
-          <label htmlFor="lib-kind" className="block text-sm font-medium">{t('library.kind')}</label>
-          <select id="lib-kind" name="kind" defaultValue={kind} className={select}>
-            <option value="">{t('library.any')}</option>
-            {kinds.map((k) => (
-              <option key={k.id} value={k.id}>{pick(k.label, locale).text}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="lib-issuer" className="block text-sm font-medium">{t('library.issuer')}</label>
-          <select id="lib-issuer" name="issuer" defaultValue={issuer} className={select}>
-            <option value="">{t('library.any')}</option>
-            {issuers.map(([value, name]) => (
-              <option key={value} value={value}>{pick(name, locale).text}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="lib-year" className="block text-sm font-medium">{t('library.year')}</label>
-          <select id="lib-year" name="year" defaultValue={year} className={select}>
-            <option value="">{t('library.any')}</option>
-            {years.map((y) => (
-              <option key={y} value={y}>{y}</option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect name="kind" label={t('library.kind')} any={t('library.any')} value={kind} options={kinds.map((k) => [k.id, pick(k.label, locale).text])} />
+        <FilterSelect name="issuer" label={t('library.issuer')} any={t('library.any')} value={issuer} options={issuers.map(([value, name]) => [value, pick(name, locale).text])} />
+        <FilterSelect name="year" label={t('library.year')} any={t('library.any')} value={year} options={years.map((y) => [y, y])} />
         <div className="flex gap-3 sm:col-span-2 lg:col-span-5">
           <button className="rounded bg-ink px-4 py-2 font-semibold text-bone">{t('library.apply')}</button>
           {(kind || issuer || year || q) && (

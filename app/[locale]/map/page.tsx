@@ -14,7 +14,7 @@ import { alternatesFor, recordPath } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
 import { listVisibleRecords } from '@/lib/records/catalog';
-import { districtName } from '@/lib/records/labels';
+import { placeCoordinates, placeName } from '@/lib/records/places';
 import { getArchive } from '@/lib/server/archive';
 
 export const dynamic = 'force-dynamic';
@@ -37,13 +37,10 @@ export default async function MapPage({ params }: Props) {
   const byPlace = new Map<string, MapPoint>();
   for (const record of visible) {
     for (const place of record.places) {
-      const district = vocab.districts.find((d) => d.id === place.district);
-      const lat = place.lat ?? district?.lat;
-      const lon = place.lon ?? district?.lon;
-      if (lat === undefined || lon === undefined) continue;
-      const key = `${lat.toFixed(3)},${lon.toFixed(3)}`;
-      const name = [place.village, place.commune, districtName(vocab, place.district, locale)].filter(Boolean).join(', ');
-      const point = byPlace.get(key) ?? { lat, lon, label: name, links: [] };
+      const at = placeCoordinates(vocab, place);
+      if (!at) continue;
+      const key = `${at.lat.toFixed(3)},${at.lon.toFixed(3)}`;
+      const point = byPlace.get(key) ?? { ...at, label: placeName(vocab, place, locale), links: [] };
       if (!point.links!.some((l) => l.href === recordPath(record, locale))) point.links!.push({ label: pick(record.title, locale).text, href: recordPath(record, locale) });
       byPlace.set(key, point);
     }

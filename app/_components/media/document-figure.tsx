@@ -11,7 +11,8 @@ import type { DerivativeManifest } from '@/lib/media/manifest';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { currentViewer } from '@/lib/server/auth';
 import { readPdfPages } from './load';
-import { derivativeUrl, fileUrl, formatBytes } from './media-helpers';
+import { derivativeUrl, fileUrl } from '@/lib/media/delivery';
+import { formatBytes } from './media-helpers';
 
 /** More text than this is not inlined into the page (the PDF has it all). */
 const MAX_TEXT_CHARS = 150_000;

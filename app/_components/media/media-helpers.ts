@@ -1,31 +1,15 @@
 /**
- * Pure helpers of the record page's media: URLs of originals, derivatives
- * and IIIF tiles, source lists, caption languages, the waveform's SVG path
+ * Pure helpers of the record page's media (URLs are in lib/media/delivery):
+ * source lists, caption languages, the waveform's SVG path
  * and WebVTT cue text. No server or browser APIs here, so unit tests (and,
  * through ./shared, client components) can use them.
  */
 import type { AudioRendition } from '@/lib/media/audio';
 import type { ImageFormat, ImageRendition } from '@/lib/media/image';
+import { derivativeUrl } from '@/lib/media/delivery';
 import type { MediaEntry } from '@/lib/records/schema';
 
 export { HLS_MIME } from './shared';
-
-const d16 = (digest: string) => digest.slice(0, 16);
-
-/** A derivative file, through the access-checking derivatives route. */
-export function derivativeUrl(recordId: string, media: Pick<MediaEntry, 'digest'>, file: string): string {
-  return `/api/derivatives/${recordId}/${d16(media.digest)}/${file}`;
-}
-
-/** An original, through the access-checking files route (`?download` asks for an attachment). */
-export function fileUrl(recordId: string, media: Pick<MediaEntry, 'path'>, download = false): string {
-  return `/api/files/${recordId}/${media.path.split('/').map(encodeURIComponent).join('/')}${download ? '?download' : ''}`;
-}
-
-/** The IIIF Image API 3 (level 0) service of an image: its info.json, from which a viewer finds the tiles. */
-export function iiifInfoUrl(recordId: string, media: Pick<MediaEntry, 'digest'>): string {
-  return `/iiif/${recordId}/${d16(media.digest)}/info.json`;
-}
 
 /** `url 320w, url 640w…` of one format, narrowest first. */
 export function srcSet(recordId: string, media: Pick<MediaEntry, 'digest'>, renditions: readonly ImageRendition[], format: ImageFormat): string {
@@ -34,16 +18,6 @@ export function srcSet(recordId: string, media: Pick<MediaEntry, 'digest'>, rend
     .sort((a, b) => a.width - b.width)
     .map((r) => `${derivativeUrl(recordId, media, r.file)} ${r.width}w`)
     .join(', ');
-}
-
-/** The JPEG closest to `width` wide: the `src` of browsers that ignore srcset. */
-export function closestJpeg(renditions: readonly ImageRendition[], width = 1280): ImageRendition | undefined {
-  return renditions.filter((r) => r.format === 'jpeg').sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width) || b.width - a.width)[0];
-}
-
-/** The widest JPEG: where the zoom link goes when JavaScript is off. */
-export function largestJpeg(renditions: readonly ImageRendition[]): ImageRendition | undefined {
-  return renditions.filter((r) => r.format === 'jpeg').sort((a, b) => b.width - a.width)[0];
 }
 
 /** `<source>`s of an audio: Opus first (fewer bytes; browsers without it skip to AAC), then AAC. */

@@ -21,7 +21,8 @@ import type { DerivativeManifest } from '@/lib/media/manifest';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { AudioFigure, VideoFigure } from './av-figures';
 import { DocumentFigure } from './document-figure';
-import { closestJpeg, derivativeUrl, fileUrl, formatBytes, iiifInfoUrl, largestJpeg, srcSet } from './media-helpers';
+import { closestJpeg, derivativeUrl, fileUrl, iiifInfoUrl, largestJpeg } from '@/lib/media/delivery';
+import { formatBytes, srcSet } from './media-helpers';
 import { ZoomImage } from './zoom-image';
 
 type Locale = 'vi' | 'en';

@@ -6,6 +6,7 @@
  */
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { CiteThis } from '@/app/_components/cite/cite-this';
 import { Localized } from '@/app/_components/localized';
@@ -18,10 +19,12 @@ import { permanentRedirect } from '@/lib/i18n/navigation';
 import { alternatesFor, recordPath } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
+import { fileUrl } from '@/lib/media/delivery';
 import { listVisibleRecords } from '@/lib/records/catalog';
 import { citeRecord } from '@/lib/records/citation';
 import { recordJsonLd } from '@/lib/records/json-ld';
-import { districtName, documentKindLabel, groupName, subjectLabel, typeLabel } from '@/lib/records/labels';
+import { documentKindLabel, groupName, subjectLabel, typeLabel } from '@/lib/records/labels';
+import { placeCoordinates, placeName } from '@/lib/records/places';
 import { relatedRecords } from '@/lib/records/related';
 import type { StoredRecord } from '@/lib/records/repository';
 import { RECORD_ID_PATTERN } from '@/lib/records/schema';
@@ -34,11 +37,12 @@ export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ locale: Locale; id: string; slug?: string[] }> };
 
-async function load(id: string): Promise<StoredRecord | undefined> {
+/** Once per request: the metadata and the page both need the record. */
+const load = cache(async (id: string): Promise<StoredRecord | undefined> => {
   if (!RECORD_ID_PATTERN.test(id)) return undefined;
   const stored = await getArchive().records.get(id);
   return stored && maySeeRecord(await currentViewer(), stored.record) ? stored : undefined;
-}
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale, id } = await params;
@@ -84,11 +88,8 @@ export default async function RecordPage({ params }: Props) {
   const candidates = (await listVisibleRecords(repository, isPublic ? ANONYMOUS : viewer)).map((s) => s.record);
   const related = relatedRecords(record, candidates, 4);
   const points = record.places.flatMap((place) => {
-    const district = vocab.districts.find((d) => d.id === place.district);
-    const lat = place.lat ?? district?.lat;
-    const lon = place.lon ?? district?.lon;
-    const name = [place.village, place.commune, districtName(vocab, place.district, locale)].filter(Boolean).join(', ');
-    return lat !== undefined && lon !== undefined ? [{ lat, lon, label: name }] : [];
+    const at = placeCoordinates(vocab, place);
+    return at ? [{ ...at, label: placeName(vocab, place, locale) }] : [];
   });
 
   const facts: [string, React.ReactNode][] = [];
@@ -115,7 +116,7 @@ export default async function RecordPage({ params }: Props) {
         </span>
       ),
     ],
-    [t('record.facts.places'), record.places.map((p) => [p.village, p.commune, districtName(vocab, p.district, locale)].filter(Boolean).join(', ')).join('; ')],
+    [t('record.facts.places'), record.places.map((p) => placeName(vocab, p, locale)).join('; ')],
     [
       t('record.facts.heldIn'),
       record.heldIn && (
@@ -219,7 +220,7 @@ export default async function RecordPage({ params }: Props) {
                 <ul className="mt-1 list-disc pl-5">
                   {record.media.map((m) => (
                     <li key={m.path}>
-                      <a href={`/api/files/${record.id}/${m.path.split('/').map(encodeURIComponent).join('/')}?download`} className="underline" download>
+                      <a href={fileUrl(record.id, m, true)} className="underline" download>
                         {m.path.slice('files/'.length)}
                       </a>{' '}
                       <span className="text-ink/80">({new Intl.NumberFormat(locale).format(Math.ceil(m.size / 1024))} KB)</span>
