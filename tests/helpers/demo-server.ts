@@ -49,10 +49,10 @@ function runStep(script: string, args: string[], env: Record<string, string>, si
  * derivative and rebuilds the search index (~1.5 min on 2 cores).
  * Aborting `signal` stops the running step and rejects.
  */
-export async function seedDemoData(dataDir: string, options: { log?: (step: string) => void; signal?: AbortSignal } = {}): Promise<void> {
+export async function seedDemoData(dataDir: string, options: { log?: (step: string) => void; signal?: AbortSignal; derive?: boolean } = {}): Promise<void> {
   const steps: [string, string, string[]][] = [
     ['seeding', 'scripts/seed.ts', []],
-    ['deriving', 'scripts/derive.ts', ['--all']],
+    ...(options.derive === false ? [] : [['deriving', 'scripts/derive.ts', ['--all']] as [string, string, string[]]]),
     // Documents' extracted text is searchable once derived: rebuild the index as the quick start does.
     ['reindexing', 'scripts/reindex.ts', []],
   ];
