@@ -32,9 +32,23 @@ export const EnvSchema = z
     S3_FORCE_PATH_STYLE: bool.default(true),
     /** Streams larger than this are sent as multipart uploads, in parts of this size. */
     S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(8),
-    /** Public base URL of the site, for links in feeds, sitemaps and citations. */
-    SITE_URL: z.url().default('http://localhost:3000'),
+    /** Public base URL of the site, for links in feeds, sitemaps and citations; http://localhost:PORT when unset. */
+    SITE_URL: z.url().optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Address the server listens on (scripts/serve.ts). */
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /**
+     * The reverse proxies whose forwarding headers (X-Forwarded-For, -Proto,
+     * -Host) are believed: a comma-separated list of IP addresses, or
+     * `loopback`. Unset, nobody's are: the client is the socket's peer.
+     */
+    TRUST_PROXY: z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(z.array(z.union([z.literal('loopback'), z.ipv4(), z.ipv6()], { error: 'must list IP addresses or `loopback`, separated by commas' })))
+      .default([]),
+    /** Set by scripts/serve.ts for its own process: the unguessable header that carries the client address it resolved. */
+    DISAN_CLIENT_ADDRESS_HEADER: z.string().regex(/^x-disan-client-[0-9a-f]{32}$/).optional(),
     /** Contact address published to harvesters (OAI-PMH Identify). */
     ADMIN_EMAIL: z.email().default('archive@example.org'),
     /** Requests per minute one client may make to the JSON API. */
@@ -88,6 +102,13 @@ export interface Config {
   contentDir: string;
   siteUrl: string;
   port: number;
+  host: string;
+  /** Reverse proxies whose forwarding headers are believed (see lib/http/client-address.ts). */
+  trustProxy: string[];
+  /** The header in which scripts/serve.ts hands the resolved client address to the app; unset under a plain `next start`. */
+  clientAddressHeader?: string;
+  /** Whether cookies must be Secure: the public address is https. */
+  secureCookies: boolean;
   adminEmail: string;
   apiRateLimitPerMinute: number;
   uploadMaxBytes: number;
@@ -149,12 +170,19 @@ export function parseConfig(source: Record<string, string | undefined> = process
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
+  // Links, feeds and the origin check use the address people open; without SITE_URL that is this server's own port.
+  const siteUrl = (env.SITE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
   return {
     env: env.NODE_ENV,
     dataDir,
     contentDir: path.resolve(env.CONTENT_DIR),
-    siteUrl: env.SITE_URL.replace(/\/$/, ''),
+    siteUrl,
     port: env.PORT,
+    host: env.HOST,
+    trustProxy: env.TRUST_PROXY,
+    ...(env.DISAN_CLIENT_ADDRESS_HEADER ? { clientAddressHeader: env.DISAN_CLIENT_ADDRESS_HEADER } : {}),
+    // A Secure cookie sent over plain http is dropped by browsers: follow the scheme people actually use.
+    secureCookies: siteUrl.startsWith('https:'),
     adminEmail: env.ADMIN_EMAIL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT,
     uploadMaxBytes: env.UPLOAD_MAX_MB * 1024 * 1024,
@@ -199,4 +227,17 @@ let cached: Config | undefined;
 export function getConfig(): Config {
   cached ??= parseConfig();
   return cached;
+}
+
+/**
+ * Called once by the web server (scripts/serve.ts) before anything reads the
+ * configuration: it picks an unguessable header name in which it hands each
+ * request's resolved client address to the app. A client cannot forge a
+ * header whose name it does not know; under a plain `next start` the header is
+ * unset and no client-supplied address is believed at all.
+ */
+export function assignClientAddressHeader(randomHex: string): string {
+  process.env.DISAN_CLIENT_ADDRESS_HEADER = `x-disan-client-${randomHex}`;
+  cached = undefined;
+  return process.env.DISAN_CLIENT_ADDRESS_HEADER;
 }

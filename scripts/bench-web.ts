@@ -3,7 +3,7 @@
  * rates the public pages, on the production build with the demo content.
  *
  * Needs `npm run build` first (.next/BUILD_ID). Seeds a temporary data
- * folder (seed → derive --all → reindex, ~1.5 min), starts `next start` on a
+ * folder (seed → derive --all → reindex, ~1.5 min), starts the production server on a
  * free loopback port, then for each page in PAGES:
  *
  * - first-load JS: the page opens in Debian's Chromium (playwright-core, fresh
@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     await seed(dataDir);
   }
 
-  log('starting next start');
+  log('starting the production server');
   const server: RunningServer = await startServer({ dataDir });
   cleanups.push(() => server.stop());
   const record = await findVideoRecord(server.baseUrl, VIDEO_RECORD_QUERY);

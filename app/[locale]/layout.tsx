@@ -1,6 +1,7 @@
 /** The public site's shell in the URL's language: header with navigation and language switch, footer. */
 import type { Metadata, Viewport } from 'next';
 import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
 import { hasLocale } from 'next-intl';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { LocaleSwitch } from '@/app/_components/locale-switch';
@@ -41,6 +42,8 @@ const NAV = [
 ] as const;
 
 export default async function LocaleLayout({ children, params }: Props) {
+  // Rendered per request: Next.js puts the Content-Security-Policy nonce (proxy.ts) only on scripts it renders now.
+  await connection();
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) notFound();
   setRequestLocale(locale);

@@ -1,6 +1,7 @@
 /** The staff studio: Vietnamese, not indexed, plain chrome. */
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
+import { connection } from 'next/server';
 
 export const metadata: Metadata = {
   title: { default: 'Studio · Di Sản', template: '%s · Studio Di Sản' },
@@ -9,7 +10,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1b1a2e' };
 
-export default function StudioLayout({ children }: { children: React.ReactNode }) {
+export default async function StudioLayout({ children }: { children: React.ReactNode }) {
+  // Rendered per request: Next.js puts the Content-Security-Policy nonce (proxy.ts) only on scripts it renders now.
+  await connection();
   return (
     <html lang="vi">
       <body className="min-h-screen font-sans antialiased flex flex-col">

@@ -34,10 +34,13 @@ export default async function StudioPage() {
         {user.communities.length > 0 && ` · cộng đồng ${user.communities.join(', ')}`}
       </p>
       <p className="mt-4">
-        <Link href="/studio/records/new" className="rounded bg-ink px-4 py-2 text-sm font-semibold text-bone">
-          + Hồ sơ mới
-        </Link>
-        <Link href="/studio/import" className="ml-4 text-sm underline">
+        {/* Offered only to those who may create records: researchers read and cite, they do not describe. */}
+        {mayPerform(viewer, 'create') && (
+          <Link href="/studio/records/new" className="mr-4 inline-flex min-h-11 items-center rounded bg-ink px-4 py-2 text-sm font-semibold text-bone">
+            + Hồ sơ mới
+          </Link>
+        )}
+        <Link href="/studio/import" className="text-sm underline">
           Nhập hàng loạt
         </Link>
         <Link href="/studio/coverage" className="ml-4 text-sm underline">

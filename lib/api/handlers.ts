@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { Archive } from '../archive';
-import { ANONYMOUS, maySeeRecord } from '../access/policy';
+import { ANONYMOUS } from '../access/policy';
+import { readVisible } from '../access/reader';
 import { listAllRecords, listVisibleRecords } from '../records/catalog';
 import { computeCoverage } from '../records/coverage';
 import { loadInventory } from '../records/inventory-store';
@@ -23,7 +24,7 @@ type Handler = (archive: Archive, request: Request, params: Record<string, strin
 /** Wraps an endpoint with the rate limit and turns unexpected failures into a 500 problem. */
 export function endpoint(handler: Handler): Handler {
   return async (archive, request, params) => {
-    const limited = await rateLimit(request, archive.config.apiRateLimitPerMinute);
+    const limited = await rateLimit(request, archive.config);
     if (limited) return limited;
     try {
       return await handler(archive, request, params);
@@ -72,11 +73,10 @@ export const listRecords = endpoint(async (archive, request) => {
   });
 });
 
+/** The record as the anonymous public reads it (the API serves no one else): restricted, missing and unreadable records answer alike; names withheld. */
 async function publicRecord(archive: Archive, id: string) {
-  if (!RECORD_ID_PATTERN.test(id)) return undefined;
-  const visible = await archive.records.get(id).catch(() => undefined);
-  // Restricted and missing records answer alike.
-  return visible && maySeeRecord(ANONYMOUS, visible.record) ? visible : undefined;
+  const read = await readVisible(archive.records, ANONYMOUS, id).catch(() => undefined);
+  return read?.ok ? read.stored : undefined;
 }
 
 export const getRecord = endpoint(async (archive, request, params) => {

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from '../config';
+import { clientAddress } from '../http/client-address';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After, Link' };
 
@@ -29,16 +31,13 @@ export function json(request: Request, value: unknown, cacheControl?: string): R
 
 let limiter: { points: number; instance: RateLimiterMemory } | undefined;
 
-function clientKey(request: Request): string {
-  // Behind the province's reverse proxy the client is the first forwarded address.
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
-}
-
 /** Undefined when the request may go on; a 429 problem with Retry-After when the client is over its limit. */
-export async function rateLimit(request: Request, perMinute: number): Promise<Response | undefined> {
+export async function rateLimit(request: Request, config: Pick<Config, 'apiRateLimitPerMinute' | 'clientAddressHeader'>): Promise<Response | undefined> {
+  const perMinute = config.apiRateLimitPerMinute;
   if (!limiter || limiter.points !== perMinute) limiter = { points: perMinute, instance: new RateLimiterMemory({ points: perMinute, duration: 60 }) };
   try {
-    await limiter.instance.consume(clientKey(request));
+    // The address the server resolved (lib/http/client-address.ts), never a client-written X-Forwarded-For.
+    await limiter.instance.consume(clientAddress(request.headers, config));
     return undefined;
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;

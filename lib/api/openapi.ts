@@ -176,7 +176,7 @@ export function openApiDocument(siteUrl: string) {
             places: { type: 'array', items: { type: 'object', required: ['district'], properties: { district: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' } } } },
             rights: { type: 'object', required: ['uri'], properties: { uri: { type: 'string' } } },
             access: { type: 'object', required: ['level'], additionalProperties: false, properties: { level: { const: 'public' } } },
-            people: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'roles'], properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, ethnicGroup: { type: 'string' } } } },
+            people: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'roles'], properties: { name: { type: 'string', description: 'The person’s name, or "(giấu tên theo nguyện vọng)" when they did not consent to be named' }, roles: { type: 'array', items: { type: 'string' } }, ethnicGroup: { type: 'string' }, withheld: { const: true, description: 'Present when the name is withheld at the person’s request' } } } },
             media: {
               type: 'array',
               items: {

@@ -1,4 +1,10 @@
-/** What the public JSON API shows of a record: its metadata and links, never consent details or internal notes. */
+/**
+ * What the public JSON API shows of a record: its metadata and links, never
+ * consent details or internal notes. The API is public, so it always shows
+ * the public copy (lib/access/consent.ts): a person who did not consent is
+ * `{ name: "(giấu tên theo nguyện vọng)", roles, withheld: true }`.
+ */
+import { isWithheld, WITHHELD_LABEL, withholdNames } from '../access/consent';
 import type { HeritageRecord } from '../records/schema';
 import { recordUrl } from '../i18n/paths';
 
@@ -14,7 +20,8 @@ export interface RecordSummaryView {
   api: string;
 }
 
-export function recordSummary(record: HeritageRecord, siteUrl: string): RecordSummaryView {
+export function recordSummary(full: HeritageRecord, siteUrl: string): RecordSummaryView {
+  const record = withholdNames(full);
   return {
     id: record.id,
     slug: record.slug,
@@ -28,12 +35,23 @@ export function recordSummary(record: HeritageRecord, siteUrl: string): RecordSu
   };
 }
 
-export function recordView(record: HeritageRecord, siteUrl: string, version: { head: number; modified: string }) {
+/**
+ * A withheld person keeps a name string (the Vietnamese label, the archive's
+ * working language) so that clients which print `name` print the label, and
+ * `withheld: true` so that they can tell it from a name.
+ */
+function personView(p: HeritageRecord['people'][number]) {
+  if (isWithheld(p)) return { name: WITHHELD_LABEL.vi, roles: p.roles, withheld: true as const };
+  return { name: p.name, roles: p.roles, ...(p.ethnicGroup ? { ethnicGroup: p.ethnicGroup } : {}) };
+}
+
+export function recordView(full: HeritageRecord, siteUrl: string, version: { head: number; modified: string }) {
+  const record = withholdNames(full);
   const { people, media, access, featured: _featured, ...rest } = record;
   return {
     ...rest,
     access: { level: access.level },
-    people: people.map((p) => ({ name: p.name, roles: p.roles, ...(p.ethnicGroup ? { ethnicGroup: p.ethnicGroup } : {}) })),
+    people: people.map(personView),
     media: media.map((m) => ({
       path: m.path,
       kind: m.kind,

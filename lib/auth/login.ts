@@ -4,8 +4,9 @@
  * for people and plain statuses for what must be refused.
  */
 import type { Archive } from '../archive';
-import { isSameOrigin } from './origin';
+import { foreignOriginResponse, isSameOrigin } from './origin';
 import { SESSION_COOKIE, SessionStore, clearedSessionCookie, sessionCookie } from './sessions';
+import { clientAddress } from '../http/client-address';
 import { LoginThrottle } from './throttle';
 import { UserStore } from './users';
 
@@ -17,10 +18,6 @@ export interface AuthServices {
 
 export function authServices(archive: Archive): AuthServices {
   return { users: new UserStore(archive.store), sessions: new SessionStore(archive.store), throttle: new LoginThrottle() };
-}
-
-export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
 }
 
 export function readCookie(request: Request, name: string): string | undefined {
@@ -44,36 +41,34 @@ function safeNext(value: FormDataEntryValue | null): string {
 }
 
 export async function handleLogin(archive: Archive, services: AuthServices, request: Request): Promise<Response> {
-  if (!isSameOrigin(request, archive.config.siteUrl)) {
-    return new Response('Yêu cầu bị từ chối: không đến từ trang của Di Sản / Request refused: foreign origin', { status: 403 });
-  }
+  if (!isSameOrigin(request, archive.config.siteUrl)) return foreignOriginResponse(archive.config.siteUrl);
   const form = await request.formData().catch(() => undefined);
   const username = String(form?.get('username') ?? '').trim().toLowerCase();
   const password = String(form?.get('password') ?? '');
   const next = safeNext(form?.get('next') ?? null);
-  const address = clientAddress(request);
-  const wait = services.throttle.waitFor(username, address);
+  const address = clientAddress(request.headers, archive.config);
+  const wait = await services.throttle.waitFor(username, address);
   if (wait > 0) {
+    // Back to the form, which says in words how long to wait; Retry-After says it to machines.
     const seconds = Math.ceil(wait / 1000);
-    return new Response(`Quá nhiều lần đăng nhập sai. Hãy thử lại sau ${seconds} giây. / Too many failed sign-ins: try again in ${seconds} s.`, {
-      status: 429,
-      headers: { 'retry-after': String(seconds), 'content-type': 'text/plain; charset=utf-8' },
-    });
+    const response = redirect(`/studio/login?error=throttled&wait=${seconds}&next=${encodeURIComponent(next)}`);
+    response.headers.set('retry-after', String(seconds));
+    return response;
   }
   const user = username && password ? await services.users.authenticate(username, password) : undefined;
   if (!user) {
-    services.throttle.recordFailure(username, address);
+    await services.throttle.recordFailure(username, address);
     return redirect(`/studio/login?error=invalid&next=${encodeURIComponent(next)}`);
   }
-  services.throttle.recordSuccess(username);
+  await services.throttle.recordSuccess(username, address);
   const { token } = await services.sessions.create(user.username, address);
-  return redirect(next, sessionCookie(token, archive.config.env === 'production'));
+  return redirect(next, sessionCookie(token, archive.config.secureCookies));
 }
 
 export async function handleLogout(archive: Archive, services: AuthServices, request: Request): Promise<Response> {
-  if (!isSameOrigin(request, archive.config.siteUrl)) return new Response('Foreign origin', { status: 403 });
+  if (!isSameOrigin(request, archive.config.siteUrl)) return foreignOriginResponse(archive.config.siteUrl);
   await services.sessions.destroy(readCookie(request, SESSION_COOKIE));
-  return redirect('/', clearedSessionCookie(archive.config.env === 'production'));
+  return redirect('/', clearedSessionCookie(archive.config.secureCookies));
 }
 
 /** The signed-in, active user of a request, if any. */

@@ -1,13 +1,15 @@
 /**
- * Atom, RSS and JSON Feed of newly published records, one per language.
- * Built with the `feed` package; only records the public may see.
+ * Atom, RSS and JSON Feed of newly published records, one per language;
+ * only records the public may see. What goes in each entry is decided here;
+ * how each format writes it (always as text) is in ./formats.
  */
-import { Feed } from 'feed';
 import { ANONYMOUS, maySeeRecord } from '../access/policy';
 import { groupName, label, typeLabel, type Lang } from '../records/labels';
 import type { StoredRecord } from '../records/repository';
+import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
 import { recordUrl } from '../i18n/paths';
+import { atomFeed, jsonFeed, rssFeed, type FeedEntry, type FeedMeta, type FeedText } from './formats';
 
 export const FEED_FILES = { 'atom.xml': 'application/atom+xml; charset=utf-8', 'rss.xml': 'application/rss+xml; charset=utf-8', 'feed.json': 'application/feed+json; charset=utf-8' } as const;
 export type FeedFile = keyof typeof FEED_FILES;
@@ -16,6 +18,9 @@ const TITLES: Record<Lang, { title: string; description: string }> = {
   vi: { title: 'Di Sản – hồ sơ mới công bố', description: 'Hồ sơ di sản văn hóa các dân tộc thiểu số Quảng Nam mới được công bố.' },
   en: { title: 'Di Sản – newly published records', description: 'Newly published heritage records of the ethnic minorities of Quảng Nam.' },
 };
+
+/** Feed readers show a summary, not the whole description. */
+const SUMMARY_CHARS = 600;
 
 export interface FeedInput {
   lang: Lang;
@@ -35,35 +40,54 @@ export function newestPublications(records: StoredRecord[], limit: number): Stor
 }
 
 export function renderFeed(input: FeedInput, file: FeedFile): string {
-  const { lang, siteUrl, vocab } = input;
   const items = newestPublications(input.records, input.limit ?? 50);
+  const meta = feedMeta(input, items);
+  const entries = items.map(({ record }) => feedEntry(record, input));
+  if (file === 'atom.xml') return atomFeed(meta, entries);
+  if (file === 'rss.xml') return rssFeed(meta, entries);
+  return jsonFeed(meta, entries);
+}
+
+function feedMeta({ lang, siteUrl }: FeedInput, items: StoredRecord[]): FeedMeta {
   const base = `${siteUrl}/feeds/${lang}`;
-  const feed = new Feed({
+  const home = `${siteUrl}/${lang}`;
+  return {
+    lang,
     id: `${base}/`,
     title: TITLES[lang].title,
-    description: TITLES[lang].description,
-    link: `${siteUrl}/${lang}`,
-    language: lang,
-    copyright: 'Di Sản',
+    subtitle: TITLES[lang].description,
+    homeUrl: home,
+    links: { atom: `${base}/atom.xml`, rss: `${base}/rss.xml`, json: `${base}/feed.json` },
+    author: { name: 'Di Sản', url: home },
+    rights: 'Di Sản',
     updated: items[0] ? new Date(items[0].record.publishedAt!) : new Date(0),
-    feedLinks: { atom: `${base}/atom.xml`, rss: `${base}/rss.xml`, json: `${base}/feed.json` },
-  });
-  for (const { record } of items) {
-    const url = recordUrl(siteUrl, record, lang);
-    feed.addItem({
-      id: `urn:x-di-san:record:${record.id}`,
-      link: url,
-      title: label(record.title, lang),
-      description: label(record.description, lang).slice(0, 600),
-      date: new Date(record.publishedAt!),
-      category: [
-        { name: typeLabel(vocab, record.type, lang) },
-        ...record.ethnicGroups.map((g) => ({ name: groupName(vocab, g, lang) })),
-      ],
-      copyright: record.rights.uri,
-    });
-  }
-  if (file === 'atom.xml') return feed.atom1();
-  if (file === 'rss.xml') return feed.rss2();
-  return feed.json1();
+  };
+}
+
+function feedEntry(record: HeritageRecord, { lang, siteUrl, vocab }: FeedInput): FeedEntry {
+  return {
+    id: `urn:x-di-san:record:${record.id}`,
+    url: recordUrl(siteUrl, record, lang),
+    title: localized(record.title, lang),
+    summary: excerpt(localized(record.description, lang), SUMMARY_CHARS),
+    published: new Date(record.publishedAt!),
+    // Each term's scheme is the site's listing for that vocabulary, so scheme + term is the term's page.
+    categories: [
+      { term: record.type, scheme: `${siteUrl}/${lang}/types/`, label: typeLabel(vocab, record.type, lang) },
+      ...record.ethnicGroups.map((g) => ({ term: g, scheme: `${siteUrl}/${lang}/communities/`, label: groupName(vocab, g, lang) })),
+    ],
+    rights: record.rights.uri,
+  };
+}
+
+/** The text in the feed's language, or the Vietnamese marked as such when there is no translation. */
+function localized(text: { vi: string; en?: string }, lang: Lang): FeedText {
+  const value = label(text, lang);
+  return lang === 'en' && !text.en ? { text: value, lang: 'vi' } : { text: value };
+}
+
+/** At most `max` characters (whole code points, so no half of a surrogate pair), with an ellipsis when cut. */
+function excerpt(value: FeedText, max: number): FeedText {
+  const chars = Array.from(value.text);
+  return chars.length <= max ? value : { ...value, text: `${chars.slice(0, max).join('').trimEnd()}…` };
 }

@@ -1,6 +1,12 @@
-/** Streams one stored object as an HTTP response: Range (206/416), ETag and conditional GET, caching by who may see it. */
+/**
+ * Streams one stored object as an HTTP response: Range (206/416), ETag and
+ * conditional GET, caching by who may see it, and a disposition that never
+ * lets a browser run what it receives. Originals (through the record
+ * repository) and derivatives (straight from the object store) both go
+ * through serveStream, so these rules live here once.
+ */
 import { Readable } from 'node:stream';
-import { NotFoundError, type ObjectStore } from '../storage';
+import { NotFoundError, type ByteRange, type ObjectStore } from '../storage';
 import { contentTypeFromName } from '../storage/content-type';
 import { parseRange } from './range';
 
@@ -12,42 +18,110 @@ export interface ServeOptions {
   /** Rewrite a small text object before sending (e.g. a IIIF info.json's id). */
   transform?: (text: string) => string;
   headers?: Record<string, string>;
+  /** The name a browser saves it under (sent in Content-Disposition). */
+  fileName?: string;
+  /** Asked for as a download: always an attachment. */
+  download?: boolean;
 }
 
-export async function serveObject(request: Request, store: ObjectStore, key: string, options: ServeOptions): Promise<Response> {
-  const head = await store.head(key);
-  if (!head) return new Response('Không tìm thấy / Not found', { status: 404 });
-  const contentType = head.contentType === 'application/octet-stream' ? contentTypeFromName(key) : head.contentType;
+/** One object to serve: what it is, and how to read it (whole, or a byte range). */
+export interface Servable {
+  size: number;
+  /** Changes whenever the bytes change (a digest, an S3 ETag); sent quoted. */
+  etag: string;
+  contentType: string;
+  open(range?: ByteRange): Promise<Readable>;
+}
+
+/**
+ * Types a browser shows as passive media or reads as plain data, and never
+ * runs as a document: photos, sound, video, PDF, captions, text, JSON and
+ * HLS playlists. Everything else (SVG, HTML, XML, unknown types) is only
+ * ever sent as an attachment in a CSP sandbox.
+ */
+const INLINE_SAFE = /^(?:image\/(?:jpeg|png|webp|avif|gif|tiff)|audio\/[\w.+-]+|video\/[\w.+-]+|application\/pdf|text\/vtt|text\/plain|application\/(?:ld\+)?json|application\/vnd\.apple\.mpegurl)$/;
+
+export function isInlineSafe(contentType: string): boolean {
+  return INLINE_SAFE.test(contentType.split(';')[0]!.trim().toLowerCase());
+}
+
+/** A short plain-text answer (Vietnamese / English), never sniffed as anything else. */
+export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers } });
+}
+
+export function notFound(headers: Record<string, string> = {}): Response {
+  return textResponse(404, 'Không tìm thấy / Not found', headers);
+}
+
+function cacheControl(options: ServeOptions): string {
+  if (options.visibility === 'private') return 'private, no-store';
+  return options.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600';
+}
+
+/**
+ * Inline only for passive types not asked for as a download; anything a
+ * browser could execute becomes a download in an opaque-origin sandbox, so
+ * even opened directly it cannot script the archive's origin.
+ */
+function setDisposition(headers: Headers, options: ServeOptions): void {
+  const safe = isInlineSafe(headers.get('content-type') ?? '');
+  const name = options.fileName ? `; filename*=UTF-8''${encodeURIComponent(options.fileName)}` : '';
+  if (!safe) headers.set('content-security-policy', "sandbox; default-src 'none'");
+  if (!safe || options.download) headers.set('content-disposition', `attachment${name}`);
+  else if (name) headers.set('content-disposition', `inline${name}`);
+}
+
+/** If-None-Match holds our tag (a list, weak or strong: a GET compares weakly, RFC 9110 §13.1.2). */
+function matchesEtag(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+export async function serveStream(request: Request, object: Servable, options: ServeOptions): Promise<Response> {
+  const etag = `"${object.etag.replace(/"/g, '')}"`;
   const headers = new Headers({
-    'content-type': contentType,
+    'content-type': object.contentType,
     'accept-ranges': options.transform ? 'none' : 'bytes',
-    etag: `"${head.etag.replace(/"/g, '')}"`,
-    'cache-control': options.visibility === 'public' ? (options.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600') : 'private, no-store',
+    etag,
+    'cache-control': cacheControl(options),
     'x-content-type-options': 'nosniff',
     ...options.headers,
   });
-  if (request.headers.get('if-none-match') === headers.get('etag')) return new Response(null, { status: 304, headers });
+  setDisposition(headers, options);
+  if (matchesEtag(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
   try {
-    if (options.transform) {
-      const { body } = await store.get(key);
-      const chunks: Buffer[] = [];
-      for await (const c of body) chunks.push(c as Buffer);
-      return new Response(options.transform(Buffer.concat(chunks).toString('utf8')), { headers });
-    }
-    const range = parseRange(request.headers.get('range'), head.size);
+    if (options.transform) return new Response(options.transform(await readText(await object.open())), { headers });
+    const range = parseRange(request.headers.get('range'), object.size);
     if (range.kind === 'unsatisfiable') {
-      headers.set('content-range', `bytes */${head.size}`);
+      headers.set('content-range', `bytes */${object.size}`);
       return new Response(null, { status: 416, headers });
     }
     const served = range.kind === 'range' ? range.range : undefined;
-    const end = served ? served.end! : head.size - 1;
-    headers.set('content-length', String(head.size === 0 ? 0 : end - (served?.start ?? 0) + 1));
-    if (served) headers.set('content-range', `bytes ${served.start}-${end}/${head.size}`);
-    if (request.method === 'HEAD' || head.size === 0) return new Response(null, { status: served ? 206 : 200, headers });
-    const { body } = await store.get(key, served);
-    return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { status: served ? 206 : 200, headers });
+    const end = served ? served.end! : object.size - 1;
+    headers.set('content-length', String(object.size === 0 ? 0 : end - (served?.start ?? 0) + 1));
+    if (served) headers.set('content-range', `bytes ${served.start}-${end}/${object.size}`);
+    const status = served ? 206 : 200;
+    if (request.method === 'HEAD' || object.size === 0) return new Response(null, { status, headers });
+    return new Response(Readable.toWeb(await object.open(served)) as ReadableStream<Uint8Array>, { status, headers });
   } catch (error) {
-    if (error instanceof NotFoundError) return new Response('Không tìm thấy / Not found', { status: 404 });
+    // Gone between the look-up and the read (a concurrent delete): as if it had never been there.
+    if (error instanceof NotFoundError) return notFound();
     throw error;
   }
+}
+
+/** An object of the store by key (derivatives), typed by its stored content type or, failing that, its name. */
+export async function serveObject(request: Request, store: ObjectStore, key: string, options: ServeOptions): Promise<Response> {
+  const head = await store.head(key);
+  if (!head) return notFound();
+  const contentType = head.contentType === 'application/octet-stream' ? contentTypeFromName(key) : head.contentType;
+  return serveStream(request, { size: head.size, etag: head.etag, contentType, open: async (range) => (await store.get(key, range)).body }, options);
+}
+
+async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -3,7 +3,12 @@
  * canvases on the level-0 tiles, audio and video canvases with their
  * durations, captions as supplementing annotations, labels in both
  * languages, rights) and a collection per community.
+ *
+ * Manifests are for sharing, so they are always built from the public copy
+ * (lib/access/consent.ts): whatever record a route hands in, a name withheld
+ * for lack of consent never reaches a label, summary or metadata value.
  */
+import { withholdNames } from '../access/consent';
 import type { DerivativeManifest } from '../media/manifest';
 import { derivativeUrl as derivativePath, fileUrl as filePath } from '../media/delivery';
 import { digestPrefix } from '../media/manifest';
@@ -35,7 +40,8 @@ export function manifestUrl(siteUrl: string, id: string): string {
   return `${siteUrl}/iiif/${id}/manifest.json`;
 }
 
-export function recordManifest(record: HeritageRecord, context: ManifestContext): Record<string, unknown> {
+export function recordManifest(full: HeritageRecord, context: ManifestContext): Record<string, unknown> {
+  const record = withholdNames(full);
   const { siteUrl } = context;
   const id = manifestUrl(siteUrl, record.id);
   const derivativeUrl = (m: MediaEntry, file: string) => `${siteUrl}${derivativePath(record.id, m, file)}`;
@@ -143,6 +149,6 @@ export function communityCollection(group: { id: string; name: { vi: string; en:
     id: `${siteUrl}/iiif/collection/${group.id}`,
     type: 'Collection',
     label: { vi: [`Di sản ${group.name.vi}`], en: [`${group.name.en} heritage`] },
-    items: records.map((r) => ({ id: manifestUrl(siteUrl, r.id), type: 'Manifest', label: languageMap(r.title) })),
+    items: records.map(withholdNames).map((r) => ({ id: manifestUrl(siteUrl, r.id), type: 'Manifest', label: languageMap(r.title) })),
   };
 }

@@ -152,12 +152,29 @@ export async function handleOai(params: URLSearchParams, context: OaiContext): P
     if (!(error instanceof OaiError) || body) throw error;
     const echo = error.code === 'badVerb' || error.code === 'badArgument' ? {} : { verb, ...args };
     root.ele('request', echo).txt(context.baseUrl);
-    root.ele('error', { code: error.code }).txt(error.message);
+    root.ele('error', { code: error.code }).txt(xmlText(error.message));
   }
   return doc.end({ prettyPrint: true });
 }
 
+/** Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; lone surrogates; U+FFFE/U+FFFF). */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/u;
+/** The OAI-PMH schema's pattern for metadataPrefix: anything else cannot be echoed in a valid <request>. */
+const METADATA_PREFIX = /^[A-Za-z0-9\-_.!~*'()]+$/;
+
+/** A message that quotes what a harvester sent stays well-formed XML. */
+function xmlText(text: string): string {
+  return text.replace(new RegExp(NOT_XML.source, 'gu'), '\ufffd');
+}
+
 function validateArguments(params: URLSearchParams): Record<string, string> {
+  // An argument XML cannot carry would make the answer itself unreadable; the protocol calls it a bad argument.
+  for (const [key, value] of params) {
+    if (NOT_XML.test(key) || NOT_XML.test(value)) throw new OaiError(key === 'verb' ? 'badVerb' : 'badArgument', `The argument ${key} holds characters XML cannot carry`);
+  }
+  if (params.has('metadataPrefix') && !METADATA_PREFIX.test(params.get('metadataPrefix')!)) {
+    throw new OaiError('badArgument', 'metadataPrefix may hold only letters, digits and - _ . ! ~ * \' ( )');
+  }
   const verbs = params.getAll('verb');
   if (verbs.length !== 1 || !(verbs[0]! in VERBS)) {
     throw new OaiError('badVerb', verbs.length > 1 ? 'The verb argument is repeated' : `Illegal or missing verb: ${verbs[0] ?? '(none)'}`);

@@ -7,7 +7,13 @@
  * Vietnamese and minority names (Alăng Ngước, Bhriu Liếc) have no reliable
  * given/family split, so inverting or abbreviating them ("Ngước, A.") would
  * misname people.
+ *
+ * A citation is made to be copied out of the archive, so it is always built
+ * from the public copy (lib/access/consent.ts): people who did not consent
+ * are left out of the authors (the label credits no one), and their names
+ * are withheld from the title.
  */
+import { isWithheld, withholdNames } from '@/lib/access/consent';
 import { recordUrl } from '@/lib/i18n/paths';
 import type { StoredRecord } from './repository';
 import type { HeritageRecord, PersonRole } from './schema';
@@ -127,9 +133,10 @@ interface Parts {
 }
 
 function partsOf(stored: CitableRecord, opts: CitationOptions): Parts {
-  const { record } = stored;
+  const record = withholdNames(stored.record);
   const { locale } = opts;
-  const people = record.people.filter((p) => p.roles.some((r) => AUTHOR_ROLES.includes(r))).map((p) => p.name);
+  // With every author withheld, the archive stands in as author, as for a record that credits no one.
+  const people = record.people.filter((p) => !isWithheld(p) && p.roles.some((r) => AUTHOR_ROLES.includes(r))).map((p) => p.name);
   const authors = record.document ? [localized(record.document.issuer, locale)] : people.length ? people : [CORPORATE_AUTHOR[locale]];
   const title = localized(record.title, locale);
   const number = record.document?.number;

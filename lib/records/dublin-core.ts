@@ -2,8 +2,14 @@
  * Dublin Core (the 15 DCMES elements) for a record: what OAI-PMH oai_dc,
  * exports and citation tools read. Values keep their language where they
  * have one, so harvesters get both Vietnamese and English.
+ *
+ * Dublin Core never carries the name of a person who did not consent, even
+ * when it goes into a staff export: it is a flat list of strings with no way
+ * to carry the consent flag alongside a name, so once it leaves, the name
+ * would travel without its restriction. (The bag's record.json keeps both.)
  */
 import { create } from 'xmlbuilder2';
+import { isWithheld, withholdNames } from '../access/consent';
 import type { HeritageRecord } from './schema';
 import type { Vocabularies } from './vocabularies';
 import { recordUrl } from '../i18n/paths';
@@ -59,7 +65,8 @@ function dcmiTypes(record: HeritageRecord): string[] {
 /** ISO 639-3 → the 2-letter code where there is one (Dublin Core recommends RFC 5646 / ISO 639). */
 const ISO639_1: Record<string, string> = { vie: 'vi', eng: 'en', fra: 'fr' };
 
-export function toDublinCore(record: HeritageRecord, context: DublinCoreContext): DcValue[] {
+export function toDublinCore(full: HeritageRecord, context: DublinCoreContext): DcValue[] {
+  const record = withholdNames(full);
   const { vocab } = context;
   const out: DcValue[] = [];
   const add = (element: DcElement, value: string | undefined, lang?: string) => {
@@ -75,6 +82,9 @@ export function toDublinCore(record: HeritageRecord, context: DublinCoreContext)
   record.alternativeTitles.forEach((t) => add('title', t));
   if (record.nativeText?.title) add('title', record.nativeText.title, record.nativeText.language);
   for (const person of record.people) {
+    // Omitted, not labelled: creator and contributor name agents, and aggregators would index
+    // "(giấu tên theo nguyện vọng)" as a person credited on many records. Who took part is in the JSON API.
+    if (isWithheld(person)) continue;
     const element: DcElement = person.roles.some((r) => r === 'author' || r === 'recorder' || r === 'photographer') ? 'creator' : 'contributor';
     add(element, `${person.name} (${person.roles.join(', ')})`);
   }

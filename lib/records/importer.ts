@@ -13,22 +13,28 @@ import { z } from 'zod';
 import { nameContentMismatch, sniffFile } from '../media/sniff';
 import { sha512OfStream } from './digest';
 import { RecordValidationError } from './errors';
-import type { FileInput, RecordRepository } from './repository';
+import type { FileInput, RecordRepository, StoredRecord } from './repository';
 import { LanguageCode, LocalizedText, MEDIA_KINDS, RecordBody, RecordId, type RecordBodyInput } from './schema';
-import type { RecordBody as RecordBodyType } from './schema';
+import type { HeritageRecord, RecordBody as RecordBodyType } from './schema';
 import { checkRecordVocabulary, type Vocabularies } from './vocabularies';
 import type { VersionUser } from './ocfl';
 
-export interface ImportFile {
-  /** Where the file is on disk. */
-  path: string;
+/**
+ * Where an import file is. A trusted caller (the demo seed) names a path; a
+ * list written by a person (a CSV's files column, a record.json) names an
+ * entry that must stay inside the folder it came with: the unpacked zip, or
+ * the import folder. Entries are never resolved anywhere else.
+ */
+export type ImportFileSource = { path: string } | { within: string; entry: string };
+
+export type ImportFile = ImportFileSource & {
   /** Name inside the record (files/<name>); the file's own name by default. */
   name: string;
   kind?: (typeof MEDIA_KINDS)[number];
   label?: z.input<typeof LocalizedText>;
   language?: string;
   of?: string;
-}
+};
 
 export interface ImportItem {
   /** Where the item came from, for messages: a folder, or "file.csv row 4". */
@@ -52,15 +58,45 @@ export interface ImportOutcome {
   problems: { field: string; message: string }[];
 }
 
+export interface ImportProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * What a person importing may touch (the studio); the operator's CLI and the
+ * demo seed import without it. Rows are then decided as the editor decides.
+ */
+export interface ImportAccess {
+  /**
+   * Whether this person may edit the record under `id`. False when they may
+   * not edit it and when they may not even see it: the importer words both
+   * the same, so a hidden record's slug reads like any other slug they cannot
+   * use. Only the decision is asked for: the record written over is always
+   * the repository's own, never a copy shaped for a viewer.
+   */
+  mayEdit(id: string): Promise<boolean>;
+  /** A problem if this person may not write `body`, as a new record or over `current`. */
+  mayWrite(body: RecordBodyType, current: HeritageRecord | undefined): ImportProblem | undefined;
+}
+
 export interface ImportOptions {
   vocab: Vocabularies;
   user: VersionUser;
   /** Check and report, write nothing. */
   dryRun?: boolean;
-  /** Whether the importing person may write this record: a problem (field, message) if not. */
-  authorize?: (body: RecordBodyType) => { field: string; message: string } | undefined;
+  access?: ImportAccess;
   onOutcome?: (outcome: ImportOutcome) => void;
 }
+
+/**
+ * A file that is missing and one that is refused (outside the folder, a link,
+ * not a regular file) read the same, so a message never tells what exists on
+ * the server; nor does it show a server path.
+ */
+export const FILE_NOT_SENT = 'tệp không có trong tệp zip hoặc thư mục đã gửi / file is not among the files sent (the zip or folder)';
+/** A slug owned by a record the person may not edit, or may not see: one wording for both. */
+export const SLUG_UNUSABLE = 'không dùng được địa chỉ (slug) này: nó thuộc một hồ sơ bạn không sửa được / this slug cannot be used: it belongs to a record you may not edit';
 
 /** The per-file description a folder's record.json may carry. */
 const FolderFileSpec = z.object({
@@ -99,20 +135,25 @@ async function readRecordFolder(folder: string): Promise<ImportItem> {
   try {
     raw = JSON.parse(await fs.readFile(source, 'utf8'));
   } catch (error) {
-    return { source, body: undefined, files: [], fieldNames: () => `record.json (${(error as Error).message})` };
+    // A JSON syntax error helps the author; a file-system error would only show a server path.
+    const why = error instanceof SyntaxError ? error.message : 'không đọc được / could not be read';
+    return { source, body: undefined, files: [], fieldNames: () => `record.json (${why})` };
   }
   const spec = FolderRecord.safeParse(raw);
   const { id, files: fileSpecs, ...body } = spec.success ? spec.data : { id: undefined, files: undefined };
   let files: ImportFile[];
   if (fileSpecs) {
-    files = fileSpecs.map((f) => ({ ...f, path: path.join(folder, f.name) }));
+    files = fileSpecs.map((f) => ({ ...f, within: folder, entry: f.name }));
   } else {
     // Without a list, every other file in the folder (and in files/) is an original of the record.
-    const names = [
-      ...(await fs.readdir(folder, { withFileTypes: true })).filter((e) => e.isFile() && e.name !== 'record.json').map((e) => e.name),
-      ...(await fs.readdir(path.join(folder, 'files')).catch(() => [] as string[])).map((n) => `files/${n}`),
-    ].sort();
-    files = names.map((n) => ({ path: path.join(folder, n), name: path.basename(n) }));
+    // Links are listed too, so that they are reported (and refused) rather than silently skipped.
+    const notFolders = (dir: string) =>
+      fs.readdir(dir, { withFileTypes: true }).then(
+        (entries) => entries.filter((e) => !e.isDirectory()).map((e) => e.name),
+        () => [] as string[],
+      );
+    const names = [...(await notFolders(folder)).filter((n) => n !== 'record.json'), ...(await notFolders(path.join(folder, 'files'))).map((n) => `files/${n}`)].sort();
+    files = names.map((n) => ({ within: folder, entry: n, name: path.basename(n) }));
   }
   return { source, body: spec.success ? body : raw, files, id };
 }
@@ -199,9 +240,12 @@ function csvColumnFor(field: string): string {
   return best ? `column ${best}` : field;
 }
 
-/** One item per data row; row numbers count the header as row 1, as spreadsheets do. */
-export async function* readCsv(csvFile: string): AsyncGenerator<ImportItem> {
-  const dir = path.dirname(csvFile);
+/**
+ * One item per data row; row numbers count the header as row 1, as spreadsheets do.
+ * The files column names entries of `filesIn` (the unpacked zip; the CSV's own folder by default).
+ */
+export async function* readCsv(csvFile: string, options: { filesIn?: string } = {}): AsyncGenerator<ImportItem> {
+  const within = options.filesIn ?? path.dirname(csvFile);
   const parser = createReadStream(csvFile).pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, trim: false, relax_column_count: false }));
   let row = 1;
   try {
@@ -211,15 +255,21 @@ export async function* readCsv(csvFile: string): AsyncGenerator<ImportItem> {
       const item: ImportItem = {
         source: `${path.basename(csvFile)} row ${row}`,
         body: rowToBody(record),
-        files: list(record.files).map((f) => ({ path: path.resolve(dir, f), name: path.basename(f) })),
+        files: list(record.files).map((entry) => ({ within, entry, name: path.basename(entry.normalize('NFC')) })),
         fieldNames: csvColumnFor,
       };
       if (unknown.length) item.body = { ...(item.body as object), __unknownColumns: unknown };
       yield item;
     }
   } catch (error) {
-    yield { source: `${path.basename(csvFile)} row ${row + 1}`, body: undefined, files: [], fieldNames: () => `CSV (${(error as Error).message})` };
+    yield { source: `${path.basename(csvFile)} row ${row + 1}`, body: undefined, files: [], fieldNames: () => `CSV (${csvErrorText(error)})` };
   }
+}
+
+/** The parser's own words about a malformed CSV help the person; a file-system error would show a server path. */
+function csvErrorText(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('CSV_') ? (error as Error).message : 'không đọc được / could not be read';
 }
 
 export async function importItems(repository: RecordRepository, items: AsyncIterable<ImportItem>, options: ImportOptions): Promise<ImportOutcome[]> {
@@ -241,60 +291,33 @@ function name(item: ImportItem, field: string): string {
   return item.fieldNames ? item.fieldNames(field) : field || 'record';
 }
 
+/** A file that passed every check, ready to be stored. */
+type CheckedFile = FileInput & { path: string; digest: string };
+
 async function importOne(repository: RecordRepository, item: ImportItem, options: ImportOptions): Promise<ImportOutcome> {
-  const problems: ImportOutcome['problems'] = [];
+  const problems: ImportProblem[] = [];
   if (item.body === undefined) return { source: item.source, status: 'invalid', problems: [{ field: name(item, ''), message: 'could not be read' }] };
   const { __unknownColumns, ...rawBody } = item.body as { __unknownColumns?: string[] };
   for (const column of __unknownColumns ?? []) problems.push({ field: `column ${column}`, message: 'unknown column' });
   const parsed = RecordBody.safeParse(rawBody);
+  let existing: StoredRecord | undefined;
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push({ field: name(item, issue.path.map(String).join('.')), message: issue.message });
   } else {
-    const refusal = options.authorize?.(parsed.data);
+    const target = await findExisting(repository, parsed.data.slug, options.access);
+    if (target === 'unusable') problems.push({ field: name(item, 'slug'), message: SLUG_UNUSABLE });
+    else existing = target;
+    const refusal = options.access?.mayWrite(parsed.data, existing?.record);
     if (refusal) problems.push({ field: name(item, refusal.field), message: refusal.message });
     for (const problem of checkRecordVocabulary(parsed.data, options.vocab)) {
       const [field, ...message] = problem.split(': ');
       problems.push({ field: name(item, field!), message: message.join(': ') });
     }
   }
-
-  const files: (FileInput & { path: string; digest: string })[] = [];
-  const names = new Set(item.files.map((f) => f.name.normalize('NFC')));
-  for (const file of item.files) {
-    const field = name(item, 'files');
-    const sniffed = await sniffFile(file.path).catch(() => null);
-    if (sniffed === null) {
-      problems.push({ field, message: `${file.name}: file not found at ${file.path}` });
-      continue;
-    }
-    if (!sniffed || sniffed.kind === 'other') {
-      problems.push({ field, message: `${file.name}: not a kind of file the archive keeps (photo, audio, video, PDF, captions or text)` });
-      continue;
-    }
-    const mismatch = nameContentMismatch(file.name, sniffed);
-    if (mismatch) {
-      problems.push({ field, message: `${file.name}: ${mismatch}` });
-      continue;
-    }
-    if (file.of && !names.has(file.of.normalize('NFC'))) problems.push({ field, message: `${file.name}: belongs to ${file.of}, which is not among the record's files` });
-    const { digest } = await sha512OfStream(createReadStream(file.path));
-    files.push({
-      path: file.path,
-      digest,
-      name: file.name,
-      contentType: sniffed.mime,
-      kind: file.kind ?? sniffed.kind,
-      label: file.label,
-      language: file.language,
-      of: file.of,
-      body: Buffer.alloc(0), // opened only when written
-    });
-  }
+  const files = await checkFiles(item, problems);
   if (problems.length || !parsed.success) return { source: item.source, status: 'invalid', slug: parsed.data?.slug, problems };
 
   const body = parsed.data;
-  const existingId = await repository.idForSlug(body.slug);
-  const existing = existingId ? await repository.get(existingId) : undefined;
   if (!existing) {
     if (options.dryRun) return { source: item.source, status: 'created', slug: body.slug, problems };
     const created = await repository.create({
@@ -332,4 +355,87 @@ async function importOne(repository: RecordRepository, item: ImportItem, options
     version: updated.head,
     problems,
   };
+}
+
+/**
+ * The record a row's slug already belongs to (an earlier import of it), or
+ * undefined for a new record. For a person importing, a record they may not
+ * edit, or may not see, is 'unusable': the two must not be told apart.
+ */
+async function findExisting(repository: RecordRepository, slug: string, access: ImportAccess | undefined): Promise<StoredRecord | 'unusable' | undefined> {
+  const id = await repository.idForSlug(slug);
+  const stored = id ? await repository.get(id) : undefined;
+  if (!stored || !access) return stored;
+  return (await access.mayEdit(stored.record.id)) ? stored : 'unusable';
+}
+
+/** Sniffs and digests each of the item's files, adding a problem for each one that cannot be imported. */
+async function checkFiles(item: ImportItem, problems: ImportProblem[]): Promise<CheckedFile[]> {
+  const files: CheckedFile[] = [];
+  const field = name(item, 'files');
+  const names = new Set(item.files.map((f) => f.name.normalize('NFC')));
+  for (const file of item.files) {
+    const shown = shownName(file);
+    const where = 'path' in file ? file.path : await confinedPath(file.within, file.entry);
+    const sniffed = where === undefined ? null : await sniffFile(where).catch(() => null);
+    if (where === undefined || sniffed === null) {
+      problems.push({ field, message: `${shown}: ${FILE_NOT_SENT}` });
+      continue;
+    }
+    if (!sniffed || sniffed.kind === 'other') {
+      problems.push({ field, message: `${shown}: not a kind of file the archive keeps (photo, audio, video, PDF, captions or text)` });
+      continue;
+    }
+    const mismatch = nameContentMismatch(file.name, sniffed);
+    if (mismatch) {
+      problems.push({ field, message: `${shown}: ${mismatch}` });
+      continue;
+    }
+    if (file.of && !names.has(file.of.normalize('NFC'))) problems.push({ field, message: `${shown}: belongs to ${file.of}, which is not among the record's files` });
+    const { digest } = await sha512OfStream(createReadStream(where));
+    files.push({
+      path: where,
+      digest,
+      name: file.name,
+      contentType: sniffed.mime,
+      kind: file.kind ?? sniffed.kind,
+      label: file.label,
+      language: file.language,
+      of: file.of,
+      body: Buffer.alloc(0), // opened only when written
+    });
+  }
+  return files;
+}
+
+/** How a file is named in messages: as the person wrote it (never where the server looked), kept short and printable. */
+function shownName(file: ImportFile): string {
+  const raw = 'entry' in file ? file.entry : file.name;
+  const printable = raw.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
+}
+
+/**
+ * Where an entry named by a person lies inside `within`, or undefined when it
+ * may not be read: an absolute name, a `..` step, a link anywhere below
+ * `within`, or anything but a regular file. The caller words all of these
+ * like a missing file.
+ */
+export async function confinedPath(within: string, entry: string): Promise<string | undefined> {
+  const name = entry.normalize('NFC');
+  if (!isPlainRelativeName(name)) return undefined;
+  const root = await fs.realpath(within).catch(() => undefined);
+  if (root === undefined) return undefined;
+  const lexical = path.join(root, name);
+  if (!lexical.startsWith(root + path.sep)) return undefined;
+  // The real path equals the lexical one only when no link was followed on the way.
+  const real = await fs.realpath(lexical).catch(() => undefined);
+  if (real !== lexical) return undefined;
+  const stat = await fs.lstat(real).catch(() => undefined);
+  return stat?.isFile() ? real : undefined;
+}
+
+/** A name relative to its folder that cannot step out of it: no root, drive, backslash, NUL or `..`. */
+function isPlainRelativeName(name: string): boolean {
+  return name !== '' && !name.includes('\0') && !name.includes('\\') && !path.isAbsolute(name) && !/^[a-zA-Z]:/.test(name) && !name.split('/').includes('..');
 }

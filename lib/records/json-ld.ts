@@ -41,3 +41,15 @@ export function recordJsonLd(record: HeritageRecord, vocab: Vocabularies, siteUr
       : {}),
   };
 }
+
+/**
+ * JSON for the inside of a <script type="application/ld+json"> element.
+ * The HTML parser ends a script at the first `</script` and treats `<!--`
+ * specially, whatever the JSON means, and titles are typed by people: so
+ * `<`, `>` and `&` are written as \u escapes (JSON reads them back as the
+ * same characters), and so are U+2028 and U+2029, which older JavaScript
+ * engines refuse inside strings should the block ever be read as script.
+ */
+export function jsonLdForHtml(value: Record<string, unknown>): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -2,7 +2,13 @@
  * Record → search document: the flat projection both engines index. It is
  * a pure function of the stored record (plus the vocabularies and any text
  * read from its media), so the index can always be rebuilt from storage.
+ *
+ * One index serves every viewer (staff included), and suggestions, snippets
+ * and the CSV are cut from it, so the document is made from the public copy
+ * (lib/access/consent.ts): a name withheld for lack of consent is in no
+ * field, and is replaced by the label in the media text too.
  */
+import { redactorFor, withholdNames } from '../access/consent';
 import { recordAccessTokens } from '../access/policy';
 import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
@@ -36,7 +42,13 @@ export function decadeOf(date: string | undefined): string | undefined {
   return Number.isFinite(year) ? `${Math.floor(year / 10) * 10}s` : undefined;
 }
 
-export function toSearchDocument(record: HeritageRecord, vocab: Vocabularies, media: MediaText = {}): SearchDocument {
+export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, media: MediaText = {}): SearchDocument {
+  const record = withholdNames(full);
+  // Transcripts and extracted text are read from files, outside the record: the same names are withheld from them.
+  // (So this takes the stored record, as indexableDocument gives it: a public copy no longer knows the names.)
+  const redact = redactorFor(full);
+  const transcripts = (media.transcripts ?? []).map((t) => redact(t));
+  const fulltext = (media.fulltext ?? []).map((t) => redact(t));
   const groups = record.ethnicGroups.map((id) => vocab.ethnicGroups.find((g) => g.id === id)).filter((g) => g !== undefined);
   const subjects = record.subjects.map((id) => vocab.subjects.find((s) => s.id === id)).filter((s) => s !== undefined);
   const districts = record.places.map((p) => vocab.districts.find((d) => d.id === p.district));
@@ -64,8 +76,8 @@ export function toSearchDocument(record: HeritageRecord, vocab: Vocabularies, me
       ...record.places.flatMap((p) => [p.commune, p.village]),
     ]),
     description: unique([record.description.vi, record.description.en, record.heldIn?.note?.vi, record.heldIn?.note?.en]),
-    transcript: unique([record.nativeText?.text, ...(media.transcripts ?? [])]),
-    fulltext: unique([...(media.fulltext ?? []), ...record.references.map((r) => r.title), record.document?.signer]),
+    transcript: unique([record.nativeText?.text, ...transcripts]),
+    fulltext: unique([...fulltext, ...record.references.map((r) => r.title), record.document?.signer]),
   };
 
   const date = record.recordedOn ?? record.document?.issuedOn;

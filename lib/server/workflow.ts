@@ -2,7 +2,9 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { isSameOrigin } from '../auth/origin';
 import { viewerOf } from '../auth/users';
+import { clientAddress } from '../http/client-address';
 import { AuditLog } from '../workflow/audit';
 import { Workflow, type Actor } from '../workflow/transitions';
 import { getArchive } from './archive';
@@ -18,12 +20,22 @@ export function getWorkflow(): Workflow {
   return workflow;
 }
 
-/** The signed-in user as an actor, or a redirect to sign-in. Opens the search index first, so this process's commits update it. */
+/**
+ * The signed-in user of a server action, as an actor; or a redirect to
+ * sign-in. Every studio action starts here, so this is also where an action
+ * proves it was sent from our own pages: proxy.ts refuses foreign requests
+ * first, but large multipart posts (bulk import) bypass it so that their
+ * bodies are not buffered twice. Opens the search index first, so this
+ * process's commits update it.
+ */
 export async function requireActor(): Promise<Actor> {
+  const h = await headers();
+  const { config } = getArchive();
+  const reached = `${h.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${h.get('host') ?? 'invalid.invalid'}/`;
+  if (!isSameOrigin({ method: 'POST', url: reached, headers: h }, config.siteUrl)) redirect('/studio/login?error=origin');
   await getSearchIndex();
   getDerivativeJobs();
   const user = await currentUser();
   if (!user) redirect('/studio/login');
-  const h = await headers();
-  return { viewer: viewerOf(user), name: user.username, address: h.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined };
+  return { viewer: viewerOf(user), name: user.username, address: clientAddress(h, config) };
 }

@@ -1,13 +1,11 @@
-/** Coverage and audit exports as CSV (csv-stringify), with a BOM so spreadsheet programs read Vietnamese correctly. */
-import { stringify } from 'csv-stringify/sync';
+/** Coverage and audit exports as CSV, through the one CSV writer (BOM, cells that cannot run as formulas). */
+import { toCsv, type CsvCell } from '../http/csv';
 import type { Coverage } from '../records/coverage';
 import type { Vocabularies } from '../records/vocabularies';
 import type { AuditEvent } from '../workflow/audit';
 
-const BOM = '\uFEFF';
-
 export function coverageCsv(coverage: Coverage, vocab: Vocabularies): string {
-  const rows: (string | number)[][] = [['nhóm / group', 'mục / key', 'tên / name', 'tổng / total', 'đã ghi / recorded', 'đã công bố / published', '% lưu giữ / preserved', '% công bố / published']];
+  const rows: CsvCell[][] = [['nhóm / group', 'mục / key', 'tên / name', 'tổng / total', 'đã ghi / recorded', 'đã công bố / published', '% lưu giữ / preserved', '% công bố / published']];
   const add = (group: string, key: string, name: string, f: Coverage['overall']) => rows.push([group, key, name, f.total, f.recorded, f.published, f.preservedPercent, f.publishedPercent]);
   add('overall', 'all', 'Toàn tỉnh', coverage.overall);
   for (const [k, f] of Object.entries(coverage.byCommunity)) add('community', k, vocab.ethnicGroups.find((g) => g.id === k)?.name.vi ?? k, f);
@@ -16,9 +14,10 @@ export function coverageCsv(coverage: Coverage, vocab: Vocabularies): string {
   rows.push([]);
   rows.push(['element', 'id', 'tên / name', 'loại / type', 'trạng thái / state', 'cộng đồng / communities', 'huyện / districts']);
   for (const e of coverage.elements) rows.push(['element', e.id, e.name.vi, e.type, e.state, e.ethnicGroups.join(';'), e.districts.join(';')]);
-  return BOM + stringify(rows);
+  return toCsv(rows);
 }
 
 export function auditCsv(events: AuditEvent[]): string {
-  return BOM + stringify([['at', 'actor', 'action', 'record', 'version', 'comment', 'address'], ...events.map((e) => [e.at, e.actor, e.action, e.recordId ?? '', e.version ?? '', e.comment ?? '', e.address ?? ''])]);
+  // Comments are typed by staff and the address comes from the request: both are text to neutralise.
+  return toCsv([['at', 'actor', 'action', 'record', 'version', 'comment', 'address'], ...events.map((e) => [e.at, e.actor, e.action, e.recordId ?? '', e.version ?? '', e.comment ?? '', e.address ?? ''])]);
 }

@@ -68,6 +68,8 @@ export class Workflow {
     if (!mayPerform(actor.viewer, 'edit', current.record)) throw new ForbiddenError('edit');
     const body = input.body ? { ...RecordBody.parse(input.body), status: current.record.status } : undefined;
     if (body && !mayPerform(actor.viewer, 'edit', body)) throw new ForbiddenError('edit'); // cannot restrict a record away from oneself
+    // Saving an unchanged form is common (an officer checks a record and presses save): no version, no audit entry.
+    if (changesNothing(current, input, body)) return current;
     const updated = await this.records.update(id, { ...input, body, user: { name: actor.name } });
     if (updated.head !== current.head) {
       await this.audit.append({ actor: actor.name, action: 'edit', recordId: id, version: updated.head, address: actor.address, detail: { changes: diffRecords(current.record, updated.record).slice(0, 50) } });
@@ -89,6 +91,32 @@ export class Workflow {
     await this.audit.append({ actor: actor.name, action: 'restore-version', recordId: id, version: updated.head, detail: { from: version }, address: actor.address });
     return updated;
   }
+}
+
+/**
+ * Whether an edit asks for nothing new: made against the head, with the
+ * head's metadata and media as they are. A stale edit is not "nothing": the
+ * repository reports it as a conflict.
+ */
+function changesNothing(current: StoredRecord, input: Omit<UpdateInput, 'user'>, body: RecordBody | undefined): boolean {
+  const { record } = current;
+  const sameOrder = !input.mediaOrder || canonicalJson(input.mediaOrder) === canonicalJson(record.media.map((m) => m.path));
+  const samePoster = input.poster === undefined || (input.poster ?? undefined) === record.poster;
+  return (
+    input.expectedVersion === current.head &&
+    !input.addFiles?.length &&
+    !input.removeFiles?.length &&
+    sameOrder &&
+    samePoster &&
+    (body === undefined || canonicalJson(body) === canonicalJson(RecordBody.parse(record)))
+  );
+}
+
+/** JSON with object keys sorted, so two equal records compare equal whatever order their keys were built in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** A readable list of what changed between two versions' metadata: "title.vi: 'a' → 'b'". */

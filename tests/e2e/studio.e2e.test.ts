@@ -19,6 +19,15 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
+/** The stored record, as the archive CLI shows it. */
+function showStored(slug: string) {
+  const json = execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/archive.ts'), 'show', slug, '--json'], { env: { ...process.env, DATA_DIR: inject('dataDir') } }).toString();
+  return JSON.parse(json) as {
+    head: number;
+    record: { media: { digest: string; size: number }[]; recordedOn: string; languages: string[]; access: { level: string }; people: unknown[] };
+  };
+}
+
 async function signIn(username: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.goto(`${baseUrl}/studio/login`);
@@ -30,21 +39,41 @@ async function signIn(username: string): Promise<Page> {
 }
 
 describe('studio workflow', () => {
+  it('does not offer researchers a new record', async () => {
+    const researcher = await signIn('thanh-vien-co-tu');
+    expect(await researcher.getByRole('link', { name: '+ Hồ sơ mới' }).count()).toBe(0);
+    await researcher.close();
+  });
+
   it('an officer creates and submits, a reviewer publishes, a visitor sees it', async () => {
     const officer = await signIn('can-bo');
     await officer.getByRole('link', { name: '+ Hồ sơ mới' }).click();
     await officer.waitForURL(/\/studio\/records\/new/);
-    // A first try without a title: the error appears next to the field and the typed text stays.
-    await officer.getByLabel('Đường dẫn (chữ không dấu, gạch ngang) *').fill('le-cung-lua-thu-nghiem');
+    // A new record is not public until the officer says so: this officer has no community, so signed-in users only.
+    await expect(officer.getByRole('radio', { name: /Người dùng đã đăng nhập/ }).isChecked()).resolves.toBe(true);
+    await expect(officer.getByTestId('access-banner').textContent()).resolves.toMatch(/^Không công khai/);
+    // A first try without a title: the errors appear next to their fields, listed on top, and the typed text stays.
     await officer.getByLabel('Loại hồ sơ *').selectOption('ritual');
     await officer.getByLabel('Mô tả (tiếng Việt) *').fill('Nghi lễ cúng lúa của làng, ghi trong đợt điền dã thử nghiệm.');
+    await officer.getByLabel('Họ tên').fill('Già làng thử nghiệm');
     await officer.getByRole('button', { name: 'Lưu hồ sơ' }).click();
     await expect(officer.locator('#title\\.vi-error').textContent()).resolves.toBe('Bắt buộc');
+    await expect(officer.locator('#people\\.0\\.roles-error').textContent()).resolves.toBe('Chọn ít nhất một');
+    await expect(officer.getByRole('alert').textContent()).resolves.toContain('Người tham gia 1 – Vai trò');
     await expect(officer.getByLabel('Mô tả (tiếng Việt) *').inputValue()).resolves.toContain('Nghi lễ cúng lúa');
     await officer.screenshot({ path: path.join(shots, 'studio-editor-error-390.png'), fullPage: false });
+    // The address follows the title (folded to ASCII) until the officer types one.
     await officer.getByLabel('Tên (tiếng Việt) *').fill('Lễ cúng lúa (thử nghiệm)');
+    await expect(officer.getByLabel('Đường dẫn (chữ không dấu, gạch ngang) *').inputValue()).resolves.toBe('le-cung-lua-thu-nghiem');
     await officer.getByLabel('Tên (tiếng Anh)').fill('Rice offering (test)');
     await officer.locator('input[name=ethnicGroups][value=co]').check();
+    // Tick boxes and buttons are big enough for a thumb.
+    for (const target of [officer.locator('input[name=ethnicGroups][value=co]').locator('xpath=..'), officer.getByRole('button', { name: 'Lưu hồ sơ' })]) {
+      expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    }
+    await officer.locator('input[name="people.0.roles"][value=elder]').check();
+    await officer.getByRole('checkbox', { name: 'tiếng Co', exact: true }).check();
+    await officer.getByLabel('Ngày ghi (ngày/tháng/năm, tháng/năm hoặc năm)').fill('3/2024');
     await officer.getByLabel('Huyện (cũ)').selectOption('bac-tra-my');
     // The map works without tiles (no network here): a click sets the point.
     await officer.getByRole('button', { name: 'Chọn điểm trên bản đồ' }).click();
@@ -57,6 +86,9 @@ describe('studio workflow', () => {
     expect(lat).toBeLessThan(17);
     expect(lon).toBeGreaterThan(106);
     expect(lon).toBeLessThan(109.5);
+    // Publishing to everyone is an explicit choice, said plainly before saving.
+    await officer.getByRole('radio', { name: /Công khai cho mọi người/ }).check();
+    await expect(officer.getByTestId('access-banner-submit').textContent()).resolves.toMatch(/^Công khai cho mọi người/);
     await officer.getByRole('button', { name: 'Lưu hồ sơ' }).click();
     await officer.waitForURL(/\/studio\/records\/[0-9a-z]{8}\?saved=1/);
     const recordUrl = officer.url().split('?')[0]!;
@@ -78,9 +110,19 @@ describe('studio workflow', () => {
     await expect(officer.getByTestId('media-list').textContent()).resolves.toContain('le-cung-lua.mp4 · video/mp4');
     // The upload queued its derivatives; the page shows their progress until they are done.
     await expect(officer.getByTestId('job-list').textContent()).resolves.toMatch(/le-cung-lua\.mp4: (đang chờ|đang xử lý|xong)/);
-    const stored = JSON.parse(execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/archive.ts'), 'show', 'le-cung-lua-thu-nghiem', '--json'], { env: { ...process.env, DATA_DIR: inject('dataDir') } }).toString()) as { record: { media: { digest: string; size: number }[] } };
+    const stored = showStored('le-cung-lua-thu-nghiem');
     const bytes = readFileSync(video);
     expect(stored.record.media[0]).toMatchObject({ size: bytes.length, digest: createHash('sha512').update(bytes).digest('hex') });
+    // Dates typed day first are stored as ISO; languages picked by name as ISO 639-3; the person's consent defaulted to "no".
+    expect(stored.record).toMatchObject({ recordedOn: '2024-03', languages: ['vie', 'cua'], access: { level: 'public' } });
+    expect(stored.record.people).toEqual([{ name: 'Già làng thử nghiệm', roles: ['elder'], consent: { given: false } }]);
+
+    // Opening the editor and saving without a change makes no new version.
+    await officer.goto(`${recordUrl}/edit`);
+    await officer.getByRole('button', { name: 'Lưu hồ sơ' }).click();
+    await officer.waitForURL(/saved=1/);
+    expect(showStored('le-cung-lua-thu-nghiem').head).toBe(stored.head);
+    await expect(officer.getByTestId('record-status').textContent()).resolves.toContain('Bản nháp');
 
     await officer.getByRole('button', { name: 'Gửi duyệt' }).click();
     await officer.waitForURL(/done=submit/);

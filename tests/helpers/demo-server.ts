@@ -1,7 +1,7 @@
 /**
  * The production server on the demo content, for end-to-end tests and
  * benchmarks: seed a data folder (seed → derive --all → reindex, as the quick
- * start does), start `next start` on a free loopback port with SITE_URL set,
+ * start does), start the production server (`npm start`) on a free loopback port with SITE_URL set,
  * stop it again. Needs a production build (`npm run build`) in ROOT.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -76,7 +76,7 @@ export interface RunningServer {
 async function waitForServer(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`next start exited (${child.exitCode ?? child.signalCode}): ${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}): ${output()}`);
     try {
       const response = await fetch(url);
       await response.arrayBuffer();
@@ -89,16 +89,17 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
   throw new Error(`server at ${url} did not answer within ${timeoutMs / 1000} s: ${output()}`);
 }
 
-/** Starts `next start` on 127.0.0.1 with the given data folder; resolves once it answers. */
+/** Starts the production server (scripts/serve.ts) on 127.0.0.1 with the given data folder; resolves once it answers. */
 export async function startServer(options: { dataDir: string; root?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunningServer> {
   const root = options.root ?? ROOT;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';
   // Its own process group, so stopping it also stops any worker it forks.
-  const child = spawn(path.join(root, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  // The production server as `npm start` runs it (scripts/serve.ts: Next behind the client-address resolver).
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/serve.ts')], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: options.dataDir, NEXT_TELEMETRY_DISABLED: '1', SITE_URL: baseUrl, ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', DATA_DIR: options.dataDir, NEXT_TELEMETRY_DISABLED: '1', SITE_URL: baseUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -18,6 +18,8 @@ export const ACCOUNTS = {
   /** An officer of another community: must never read or change Cơ Tu restricted records. */
   officerXoDang: { username: 'can-bo-xo-dang', displayName: 'Cán bộ Xơ Đăng', roles: ['officer'], communities: ['xo-dang'] },
   researcher: { username: 'nha-nghien-cuu', displayName: 'Nhà nghiên cứu', roles: ['researcher'], communities: [] },
+  /** Only for the sign-in throttling tests: its failures must not slow anyone else's sign-in. */
+  throttled: { username: 'hay-go-nham', displayName: 'Hay gõ nhầm', roles: ['researcher'], communities: [] },
 } satisfies Record<string, TestAccount>;
 
 export type AccountName = keyof typeof ACCOUNTS;

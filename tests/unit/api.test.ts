@@ -35,12 +35,14 @@ function expectSchema(name: string, value: unknown): void {
   expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
 }
 
-const get = (path: string, headers: Record<string, string> = {}) => new Request(`${SITE}/api/v1${path}`, { headers: { 'x-forwarded-for': '10.0.0.1', ...headers } });
+/** The header in which the web server (scripts/serve.ts) hands the app the client's address. */
+const ADDRESS = `x-disan-client-${'b'.repeat(32)}`;
+const get = (path: string, headers: Record<string, string> = {}) => new Request(`${SITE}/api/v1${path}`, { headers: { [ADDRESS]: '10.0.0.1', ...headers } });
 
 beforeAll(async () => {
   temp = await tempArchive();
   const vocab = loadVocabularies(path.join(ROOT, 'content'));
-  archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE, API_RATE_LIMIT: '1000' }), store: temp.store, records: temp.records, vocab };
+  archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE, API_RATE_LIMIT: '1000', DISAN_CLIENT_ADDRESS_HEADER: ADDRESS }), store: temp.store, records: temp.records, vocab };
   const dir = path.join(ROOT, 'content', 'records');
   const bodies = await Promise.all((await fs.readdir(dir)).filter((n) => n.endsWith('.json')).map(async (n) => RecordBody.parse(JSON.parse(await fs.readFile(path.join(dir, n), 'utf8')))));
   await importItems(
@@ -153,13 +155,14 @@ describe('JSON API', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 5; i++) {
-      last = await getVocabularies(limited, get('/vocabularies', { 'x-forwarded-for': '192.0.2.77' }), {});
+      // A new X-Forwarded-For per request changes nothing: only the address the server resolved counts.
+      last = await getVocabularies(limited, get('/vocabularies', { [ADDRESS]: '192.0.2.77', 'x-forwarded-for': `198.51.100.${i}` }), {});
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     expectSchema('Problem', await last!.json());
-    const other = await getVocabularies(limited, get('/vocabularies', { 'x-forwarded-for': '192.0.2.78' }), {});
+    const other = await getVocabularies(limited, get('/vocabularies', { [ADDRESS]: '192.0.2.78' }), {});
     expect(other.status).toBe(200);
   });
 });

@@ -45,7 +45,7 @@ describe('studio bulk import', () => {
       'sai,craft,,Bad,,katu,tay-giang,khong-ro,public,published,khong-co.jpg',
     ];
     const before = await temp.keys('records/');
-    const id = await stageImport(archive, csvFile(rows), new File([new Uint8Array(zipBytes)], 'media.zip'));
+    const id = await stageImport(archive, officer, csvFile(rows), new File([new Uint8Array(zipBytes)], 'media.zip'));
     const check = await runImport(archive, officer, id, true);
     const problems = check.outcomes[1]!.problems.map((p) => `${check.outcomes[1]!.source} ${p.field}`);
     expect(problems).toEqual(
@@ -53,9 +53,9 @@ describe('studio bulk import', () => {
     );
     expect(check.outcomes[0]!.status).toBe('created');
     expect(await temp.keys('records/')).toEqual(before);
-    expect((await readReport(archive, id))?.dryRun).toBe(true);
+    expect((await readReport(archive, id, officer.viewer))?.dryRun).toBe(true);
 
-    const good = await stageImport(archive, csvFile([rows[0]!]), new File([new Uint8Array(zipBytes)], 'media.zip'));
+    const good = await stageImport(archive, officer, csvFile([rows[0]!]), new File([new Uint8Array(zipBytes)], 'media.zip'));
     const done = await runImport(archive, officer, good, false);
     expect(done.outcomes.map((o) => o.status)).toEqual(['created']);
     const stored = await temp.records.require(done.outcomes[0]!.id!);
@@ -66,17 +66,18 @@ describe('studio bulk import', () => {
 
   it('lets only reviewers import published records', async () => {
     const row = 'cong-bo-ngay,craft,Đan gùi 2,Basketry 2,Mô tả.,co-tu,tay-giang,http://rightsstatements.org/vocab/InC-EDU/1.0/,public,published,';
-    const id = await stageImport(archive, csvFile([row]), undefined);
+    const id = await stageImport(archive, officer, csvFile([row]), undefined);
     const byOfficer = await runImport(archive, officer, id, true);
-    expect(byOfficer.outcomes[0]!.problems).toEqual([{ field: 'column status', message: 'only reviewers may import records as published' }]);
-    const byReviewer = await runImport(archive, reviewer, id, true);
+    expect(byOfficer.outcomes[0]!.problems).toEqual([{ field: 'column status', message: expect.stringMatching(/only reviewers may import records as published$/) }]);
+    // A staging belongs to whoever made it: the reviewer stages the same CSV themselves.
+    const byReviewer = await runImport(archive, reviewer, await stageImport(archive, reviewer, csvFile([row]), undefined), true);
     expect(byReviewer.outcomes[0]!.status).toBe('created');
   });
 
   it('refuses a zip whose entries would escape the staging folder', async () => {
     const evil = path.join(temp.dir, 'evil.zip');
     execFileSync('python3', ['-c', `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.writestr('../../escape.txt','x'); z.close()`, evil]);
-    await expect(stageImport(archive, csvFile([]), new File([new Uint8Array(await fs.readFile(evil))], 'evil.zip'))).rejects.toThrow(/invalid relative path|unsafe path/);
+    await expect(stageImport(archive, officer, csvFile([]), new File([new Uint8Array(await fs.readFile(evil))], 'evil.zip'))).rejects.toThrow(/tên tệp không an toàn/);
     await expect(fs.access(path.join(temp.dir, 'escape.txt'))).rejects.toThrow();
   });
 });

@@ -37,8 +37,50 @@ describe('publication feeds', () => {
 
   it('writes RSS and JSON Feed in Vietnamese', () => {
     const rss = renderFeed({ lang: 'vi', siteUrl: 'https://disan.example.org', records, vocab }, 'rss.xml');
-    expect(rss).toContain('<title><![CDATA[Đan gùi]]></title>');
+    const doc = create(rss).end({ format: 'object' }) as { rss: { channel: { language: string; item: { title: string }[] } } };
+    expect(doc.rss.channel.language).toBe('vi');
+    expect(doc.rss.channel.item.map((i) => i.title)).toEqual(['Đan gùi', 'Lễ mừng lúa mới']);
     const json = JSON.parse(renderFeed({ lang: 'vi', siteUrl: 'https://disan.example.org', records, vocab }, 'feed.json')) as { items: { title: string }[] };
     expect(json.items.map((i) => i.title)).toEqual(['Đan gùi', 'Lễ mừng lúa mới']);
+  });
+
+  // Issue #15: what the W3C feed validator and the JSON Feed 1.1 spec ask for.
+  it('gives Atom an author, categories with a term, and titles and summaries marked as text', () => {
+    const atom = renderFeed({ lang: 'en', siteUrl: 'https://disan.example.org', records, vocab }, 'atom.xml');
+    type Text = { '@type': string; '#': string };
+    type Entry = { title: Text; summary: Text; category: { '@term': string; '@label': string; '@scheme': string }[]; published: string; updated: string };
+    const feed = (create(atom).end({ format: 'object' }) as { feed: { author: { name: string; uri: string }; link: { '@rel': string; '@href': string }[]; entry: Entry[] } }).feed;
+    expect(feed.author.name).toBe('Di Sản');
+    expect(feed.link.find((l) => l['@rel'] === 'self')?.['@href']).toBe('https://disan.example.org/feeds/en/atom.xml');
+    for (const entry of feed.entry) {
+      expect(entry.title['@type']).toBe('text');
+      expect(entry.summary['@type']).toBe('text');
+      expect(entry.category.length).toBeGreaterThan(0);
+      for (const c of entry.category) expect(c['@term']).toMatch(/^[a-z0-9-]+$/);
+      expect(entry.updated).toBe(entry.published);
+    }
+    const basket = feed.entry[0]!;
+    expect(basket.category[0]).toEqual({ '@term': 'festival', '@scheme': 'https://disan.example.org/en/types/', '@label': 'Festival' });
+    expect(basket.category[1]).toMatchObject({ '@term': 'co-tu', '@scheme': 'https://disan.example.org/en/communities/' });
+  });
+
+  it('writes JSON Feed 1.1 with its language and plain-text content, never content_html', () => {
+    const json = JSON.parse(renderFeed({ lang: 'en', siteUrl: 'https://disan.example.org', records, vocab }, 'feed.json')) as Record<string, unknown> & { items: Record<string, unknown>[] };
+    expect(json.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(json.language).toBe('en');
+    expect(json.authors).toEqual([{ name: 'Di Sản', url: 'https://disan.example.org/en' }]);
+    for (const item of json.items) {
+      expect(item).not.toHaveProperty('content_html');
+      expect(typeof item.content_text).toBe('string');
+    }
+  });
+
+  it('marks a Vietnamese description in the English feed as Vietnamese, and cuts long ones at a whole character', () => {
+    const long = 'Ồ'.repeat(700);
+    const untranslated = [stored('eeeeeeee', '2026-07-01T00:00:00.000Z', { title: { vi: 'Chỉ có tiếng Việt', en: 'Vietnamese only' }, description: { vi: long } })];
+    const atom = renderFeed({ lang: 'en', siteUrl: 'https://disan.example.org', records: untranslated, vocab }, 'atom.xml');
+    const entry = (create(atom).end({ format: 'object' }) as { feed: { entry: { title: Record<string, string>; summary: Record<string, string> } } }).feed.entry;
+    expect(entry.title).toEqual({ '@type': 'text', '#': 'Vietnamese only' });
+    expect(entry.summary).toEqual({ '@type': 'text', '@xml:lang': 'vi', '#': `${'Ồ'.repeat(600)}…` });
   });
 });

@@ -47,7 +47,7 @@ describe('import', () => {
     for (const column of ['slug', 'type', 'title_vi', 'description_vi', 'rights_uri', 'access', 'months', 'lat', 'languages']) {
       expect(problems, column).toContain(`records.csv row 3 column ${column}`);
     }
-    expect(outcomes[1]!.problems.map((p) => p.message).join('\n')).toMatch(/missing\.mp4: file not found/);
+    expect(outcomes[1]!.problems.map((p) => p.message).join('\n')).toMatch(/missing\.mp4: tệp không có trong tệp zip hoặc thư mục đã gửi/);
     expect(outcomes[1]!.problems.map((p) => p.message).join('\n')).toMatch(/fake\.jpg: named like image\/jpeg but its content is text\/plain/);
     expect(outcomes[1]!.problems.map((p) => p.message).join('\n')).toMatch(/noise\.bin: not a kind of file the archive keeps/);
     expect(await archive.keys()).toEqual(before);

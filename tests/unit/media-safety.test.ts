@@ -11,6 +11,8 @@ import { MediaRefusedError } from '@/lib/media/errors';
 import { ffmpegArgs, runFfmpeg } from '@/lib/media/ffmpeg';
 import { DEFAULT_LIMITS } from '@/lib/media/limits';
 import type { MediaKind } from '@/lib/records/schema';
+import { nameContentMismatch, sniffBuffer } from '@/lib/media/sniff';
+import sharp from 'sharp';
 import { bombPng, makeVideo } from '../helpers/media-fixtures';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
@@ -103,5 +105,68 @@ describe('refused inputs', () => {
       }),
     ).rejects.toThrow(/files\/in\.mp4: ffmpeg ran longer than 1 s and was stopped/);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+/*
+ * Issue #11, class 4: the archive keeps field recordings, scans and their
+ * captions, never a document a browser would run (SVG, HTML, XHTML, XML,
+ * JavaScript). sniff names such content for what it is and calls it a kind
+ * every caller (tus uploads, bulk import, the media pipeline) refuses, even
+ * when the file is named like a photo or a caption.
+ */
+describe('browser-executable content is never an original', () => {
+  const svg = '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="fetch(\'/studio\')"><script>alert(1)</script></svg>';
+  const bareSvg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>';
+  const html = '<!DOCTYPE html>\n<html><body><script>fetch("/studio/records")</script></body></html>';
+  const executable: [string, string][] = [
+    ['an SVG with an XML prolog', svg],
+    ['an SVG without a prolog', bareSvg],
+    ['an SVG after a BOM and a comment', `\uFEFF<!-- vẽ tay -->\n${bareSvg}`],
+    ['an HTML page', html],
+    ['an HTML fragment starting with <script>', '<script>alert(1)</script>'],
+    ['an HTML body', '  \n<body onload="alert(1)">xin chào</body>'],
+    ['an HTML page behind a comment', '<!-- ghi chú -->\n<html><p>x</p></html>'],
+    ['an XHTML page', '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'],
+    ['an XML document', '<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="x.xsl"?><root/>'],
+  ];
+
+  it.each(executable)('%s is a kind no caller accepts', async (_label, text) => {
+    const sniffed = await sniffBuffer(Buffer.from(text));
+    expect(sniffed, 'sniffed').toBeDefined();
+    expect(sniffed!.kind).toBe('other');
+    expect(sniffed!.mime).not.toBe('text/plain');
+  });
+
+  it.each(['photo.jpg', 'anh.png', 'phu-de.vtt', 'ghi-chep.txt', 'clip.mp4', 'drawing.svg', 'trang.html'])('named %s, an SVG or HTML page is refused by name and content too', async (name) => {
+    for (const text of [svg, html]) {
+      const sniffed = (await sniffBuffer(Buffer.from(text)))!;
+      // Either the name and content disagree, or the content is of a refused kind: never both fine.
+      expect(nameContentMismatch(name, sniffed) !== undefined || sniffed.kind === 'other', `${name} holding ${sniffed.mime}`).toBe(true);
+    }
+  });
+
+  it('an SVG named like a photo is a mismatch, not an image', async () => {
+    const sniffed = (await sniffBuffer(Buffer.from(svg)))!;
+    expect(nameContentMismatch('photo.jpg', sniffed)).toMatch(/image\/jpeg.*image\/svg\+xml/);
+  });
+
+  it.each(['notes.html', 'notes.htm', 'drawing.svg', 'feed.xml', 'page.xhtml', 'app.js', 'app.mjs'])('a harmless text named %s is refused by its name', async (name) => {
+    const sniffed = (await sniffBuffer(Buffer.from('Già làng kể chuyện lập làng.\n')))!;
+    expect(sniffed.kind).toBe('transcript');
+    expect(nameContentMismatch(name, sniffed)).toMatch(/browser|trình duyệt/);
+  });
+
+  it('captions, transcripts and photos are still what they were', async () => {
+    const vtt = (await sniffBuffer(Buffer.from('WEBVTT\n\n00:00.000 --> 00:02.000\n<v Già làng>Tiếng chiêng</v>\n')))!;
+    expect(vtt).toMatchObject({ mime: 'text/vtt', kind: 'caption' });
+    expect(nameContentMismatch('phu-de.vi.vtt', vtt)).toBeUndefined();
+    // Text that merely mentions markup is a transcript, not a page.
+    const transcript = (await sniffBuffer(Buffer.from('Bài hát ru: "a < b" và thẻ <script> chỉ là chữ.\n')))!;
+    expect(transcript).toMatchObject({ mime: 'text/plain', kind: 'transcript' });
+    expect(nameContentMismatch('loi-bai-hat.txt', transcript)).toBeUndefined();
+    const png = (await sniffBuffer(await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer()))!;
+    expect(png).toMatchObject({ mime: 'image/png', kind: 'image' });
+    expect(nameContentMismatch('anh.png', png)).toBeUndefined();
   });
 });

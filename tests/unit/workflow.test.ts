@@ -1,7 +1,8 @@
 /** The editorial workflow end to end on a real store: roles, transitions, conflicts, history, audit. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '@/lib/access/policy';
 import { RecordConflictError } from '@/lib/records/errors';
+import { RecordBody } from '@/lib/records/schema';
 import { AuditLog } from '@/lib/workflow/audit';
 import { ForbiddenError, TransitionError, Workflow, diffRecords, type Actor } from '@/lib/workflow/transitions';
 import { sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
@@ -75,6 +76,26 @@ describe('workflow', () => {
     const { record } = await workflow.create(member, { body: restricted });
     await expect(workflow.transition(officer, record.id, 'submit', 1)).rejects.toBeInstanceOf(ForbiddenError);
     await workflow.transition(member, record.id, 'submit', 1);
+  });
+
+  it('makes an edit that changes nothing a no-op: the same head, nothing written, nothing audited', async () => {
+    const created = await workflow.create(officer, { body: sampleBody({ people: [{ name: 'Già làng', roles: ['elder'], consent: { given: false } }] }) });
+    const unchanged = RecordBody.parse(created.record);
+    const writes = [vi.spyOn(temp.records, 'update'), vi.spyOn(temp.store, 'put'), vi.spyOn(temp.store, 'putIfAbsent'), vi.spyOn(temp.store, 'delete')];
+    // The same body as posted by a form (status and order of keys as the editor gives them), with nothing else asked for.
+    const { status: _status, ...posted } = unchanged;
+    const saved = await workflow.edit(officer, created.record.id, { expectedVersion: created.head, body: { ...posted, status: 'published' }, removeFiles: [], addFiles: [] });
+    expect(saved.head).toBe(created.head);
+    expect(saved.record).toEqual(created.record);
+    for (const write of writes) expect(write).not.toHaveBeenCalled();
+    const events: string[] = [];
+    for await (const e of audit.events({ recordId: created.record.id })) events.push(e.action);
+    expect(events).toEqual(['create']);
+    // A stale version is still a conflict, even for an unchanged body: the form was made from an older record.
+    const changed = await workflow.edit(officer, created.record.id, { expectedVersion: created.head, body: { ...posted, title: { vi: 'Tên mới' } } });
+    await expect(workflow.edit(officer, created.record.id, { expectedVersion: created.head, body: RecordBody.parse(changed.record) })).rejects.toBeInstanceOf(RecordConflictError);
+    // And a change is still a change.
+    expect(changed.head).toBe(created.head + 1);
   });
 
   it('describes changes between versions readably', () => {

@@ -6,6 +6,7 @@
  * plain ground, and the page lists the same places as text beside it.
  */
 import { useEffect, useRef, useState } from 'react';
+import { escapeHtml, textElement } from './text';
 
 export interface MapPoint {
   lat: number;
@@ -25,6 +26,23 @@ type Props = {
   className?: string;
   zoom?: number;
 };
+
+/**
+ * The popup: the place's name and links to the records made there, built
+ * from text nodes because place names and titles are typed by people.
+ */
+function popupElement(point: MapPoint): HTMLElement {
+  const content = document.createElement('div');
+  content.appendChild(textElement(point.label, 'strong'));
+  if (!point.links?.length) return content;
+  const list = content.appendChild(document.createElement('ul'));
+  list.style.cssText = 'margin:4px 0 0;padding-left:16px;max-height:12rem;overflow:auto';
+  for (const link of point.links) {
+    const anchor = list.appendChild(document.createElement('li')).appendChild(textElement(link.label, 'a'));
+    anchor.href = link.href;
+  }
+  return content;
+}
 
 export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText, className = 'h-80', zoom }: Props) {
   const container = useRef<HTMLDivElement>(null);
@@ -53,7 +71,8 @@ export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText
       if (cancelled || !container.current) return;
       const map = L.map(container.current, { scrollWheelZoom: false });
       let errors = 0;
-      L.tileLayer(tileUrl, { attribution, maxZoom: 17 })
+      // Leaflet writes the attribution as HTML: escaped, the setting is shown as the text it is.
+      L.tileLayer(tileUrl, { attribution: escapeHtml(attribution), maxZoom: 17 })
         .on('tileerror', () => {
           if (++errors === 3) setTilesFailed(true);
         })
@@ -61,20 +80,8 @@ export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText
       const bounds = L.latLngBounds([]);
       for (const point of points) {
         const marker = L.circleMarker([point.lat, point.lon], { radius: 7, color: '#a3272f', weight: 2, fillColor: '#d9a528', fillOpacity: 0.9 }).addTo(map);
-        // Built from text nodes, never HTML strings: titles come from records.
-        const content = document.createElement('div');
-        const heading = content.appendChild(document.createElement('strong'));
-        heading.textContent = point.label;
-        if (point.links?.length) {
-          const list = content.appendChild(document.createElement('ul'));
-          list.style.cssText = 'margin:4px 0 0;padding-left:16px;max-height:12rem;overflow:auto';
-          for (const link of point.links) {
-            const anchor = list.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
-            anchor.href = link.href;
-            anchor.textContent = link.label;
-          }
-        }
-        marker.bindTooltip(point.label).bindPopup(content);
+        // Elements, never strings: Leaflet writes a string tooltip or popup into the page as HTML.
+        marker.bindTooltip(textElement(point.label)).bindPopup(popupElement(point));
         bounds.extend([point.lat, point.lon]);
       }
       if (points.length === 1) map.setView([points[0]!.lat, points[0]!.lon], zoom ?? 10);

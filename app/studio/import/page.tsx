@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { mayPerform } from '@/lib/access/policy';
 import { currentViewer } from '@/lib/server/auth';
 import { checkImport } from './actions';
 
@@ -7,7 +8,10 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Nhập hàng loạt', robots: { index: false } };
 
 export default async function ImportPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  if ((await currentViewer()).kind === 'anonymous') redirect('/studio/login?next=/studio/import');
+  const viewer = await currentViewer();
+  if (viewer.kind === 'anonymous') redirect('/studio/login?next=/studio/import');
+  // The action refuses too (before writing anything); this only spares the person a useless form.
+  if (!mayPerform(viewer, 'create')) return <p>Tài khoản của bạn không nhập được hồ sơ. / Your account cannot import records.</p>;
   const { error } = await searchParams;
   return (
     <div className="max-w-2xl">

@@ -1,14 +1,31 @@
 import type { Metadata } from 'next';
+import { waitInWords } from '@/lib/auth/throttle';
 
 export const metadata: Metadata = { title: 'Đăng nhập', robots: { index: false } };
 
-const ERRORS: Record<string, { vi: string; en: string }> = {
-  invalid: { vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' },
-};
+function errorMessage(error: string | undefined, waitSeconds: number): { vi: string; en: string } | undefined {
+  switch (error) {
+    case 'origin':
+      return {
+        vi: 'Thao tác vừa rồi không được gửi từ chính trang của Di Sản nên đã bị từ chối. Hãy mở Studio từ địa chỉ chính thức rồi làm lại.',
+        en: 'That change was not sent from Di Sản’s own pages and was refused: open the studio from its official address and try again.',
+      };
+    case 'invalid':
+      return { vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' };
+    case 'throttled': {
+      const ms = waitSeconds * 1000;
+      return {
+        vi: `Tài khoản này đã nhập sai mật khẩu nhiều lần từ máy này. Hãy thử lại sau ${waitInWords(ms, 'vi')}, hoặc nhờ quản trị viên đặt lại mật khẩu.`,
+        en: `Too many wrong passwords for this account from this device: try again in ${waitInWords(ms, 'en')}, or ask an administrator to reset the password.`,
+      };
+    }
+  }
+  return undefined;
+}
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
-  const { error, next } = await searchParams;
-  const message = error ? ERRORS[error] : undefined;
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string; wait?: string }> }) {
+  const { error, next, wait } = await searchParams;
+  const message = errorMessage(error, Math.min(24 * 3600, Math.max(1, Number.parseInt(wait ?? '', 10) || 60)));
   return (
     <div className="max-w-sm">
       <h1 className="text-2xl font-semibold">Đăng nhập</h1>

@@ -5,10 +5,12 @@
  */
 import { redirect } from 'next/navigation';
 import { RecordConflictError, RecordValidationError, SlugTakenError } from '@/lib/records/errors';
-import { validateRecordForm, type FormErrors } from '@/lib/studio/record-form';
+import { mayPerform } from '@/lib/access/policy';
+import { RECORD_ID_PATTERN, RecordBody } from '@/lib/records/schema';
+import { accessProblem, fieldFor, validateRecordForm, type FormErrors, type RowMap } from '@/lib/studio/record-form';
 import { getArchive } from '@/lib/server/archive';
 import { getWorkflow, requireActor } from '@/lib/server/workflow';
-import { ForbiddenError, TransitionError, type Transition } from '@/lib/workflow/transitions';
+import { ForbiddenError, TransitionError, type Actor, type Transition } from '@/lib/workflow/transitions';
 
 export interface EditorState {
   errors?: FormErrors;
@@ -24,29 +26,38 @@ function valuesOf(form: FormData): Record<string, string[]> {
   return values;
 }
 
-function explain(error: unknown): Pick<EditorState, 'errors' | 'message'> {
+function explain(error: unknown, rows: RowMap = { places: [], people: [] }): Pick<EditorState, 'errors' | 'message'> {
   if (error instanceof RecordConflictError) return { message: 'Hồ sơ vừa được người khác sửa. Hãy tải lại trang và sửa lại. / Someone changed this record meanwhile: reload and edit again.' };
   if (error instanceof SlugTakenError) return { errors: { slug: `Đường dẫn này đã được hồ sơ ${error.ownerId} dùng` } };
   if (error instanceof ForbiddenError || error instanceof TransitionError) return { message: error.message };
-  if (error instanceof RecordValidationError) return { errors: Object.fromEntries(error.issues.map((i) => [i.path || 'form', i.message])) };
+  if (error instanceof RecordValidationError) return { errors: Object.fromEntries(error.issues.map((i) => [fieldFor(i.path ? i.path.split('.') : [], rows), i.message])) };
   throw error;
+}
+
+/** The stored version an edit form was made from, as a body: the fields the form does not show are kept from it. */
+async function formBase(id: string, version: number, actor: Actor): Promise<RecordBody | string> {
+  const stored = RECORD_ID_PATTERN.test(id) && Number.isInteger(version) ? await getArchive().records.get(id, version) : undefined;
+  if (!stored || !mayPerform(actor.viewer, 'edit', stored.record)) return 'Không sửa được hồ sơ này (không tìm thấy hoặc bạn không có quyền). / This record cannot be edited.';
+  return RecordBody.parse(stored.record);
 }
 
 export async function saveRecord(previous: EditorState, form: FormData): Promise<EditorState> {
   const actor = await requireActor();
   const attempt = (previous.attempt ?? 0) + 1;
   const values = valuesOf(form);
-  const result = validateRecordForm(form, getArchive().vocab, 'vi');
-  if (!result.ok) return { errors: result.errors, values, attempt, message: 'Hồ sơ chưa lưu: hãy sửa các ô được đánh dấu. / Not saved: please correct the marked fields.' };
   const id = String(form.get('id') ?? '');
+  const expectedVersion = Number(form.get('version'));
+  const base = id ? await formBase(id, expectedVersion, actor) : undefined;
+  if (typeof base === 'string') return { message: base, values, attempt };
+  const result = validateRecordForm(form, getArchive().vocab, 'vi', base);
+  const errors = result.ok ? accessProblem(actor.viewer, result.body) : result.errors;
+  if (!result.ok || errors) return { errors, values, attempt, message: 'Hồ sơ chưa lưu: hãy sửa các ô được đánh dấu dưới đây. / Not saved: please correct the marked fields.' };
   let savedId: string;
   try {
-    const saved = id
-      ? await getWorkflow().edit(actor, id, { expectedVersion: Number(form.get('version')), body: result.body })
-      : await getWorkflow().create(actor, { body: result.body });
+    const saved = id ? await getWorkflow().edit(actor, id, { expectedVersion, body: result.body }) : await getWorkflow().create(actor, { body: result.body });
     savedId = saved.record.id;
   } catch (error) {
-    return { ...explain(error), values, attempt };
+    return { ...explain(error, result.rows), values, attempt };
   }
   redirect(`/studio/records/${savedId}?saved=1`);
 }

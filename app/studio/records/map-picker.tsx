@@ -6,6 +6,7 @@
  */
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'react';
+import { escapeHtml, textElement } from '@/app/_components/map/text';
 
 export interface MapSettings {
   tileUrl: string;
@@ -27,8 +28,9 @@ export function MapPicker({ settings }: { settings: MapSettings }) {
       const lat = Number(field('places.0.lat')?.value) || 15.55;
       const lon = Number(field('places.0.lon')?.value) || 107.9;
       const map = L.map(container.current!, { attributionControl: true }).setView([lat, lon], field('places.0.lat')?.value ? 11 : 8);
-      L.tileLayer(settings.tileUrl, { attribution: settings.attribution, maxZoom: 17 }).addTo(map);
-      for (const d of settings.districts) L.circleMarker([d.lat, d.lon], { radius: 4, color: '#26305a' }).bindTooltip(d.name).addTo(map);
+      // Leaflet writes strings as HTML: the attribution setting is escaped, district names go in as text nodes.
+      L.tileLayer(settings.tileUrl, { attribution: escapeHtml(settings.attribution), maxZoom: 17 }).addTo(map);
+      for (const d of settings.districts) L.circleMarker([d.lat, d.lon], { radius: 4, color: '#26305a' }).bindTooltip(textElement(d.name)).addTo(map);
       const marker = L.circleMarker([lat, lon], { radius: 8, color: '#a3272f', fillOpacity: 0.8 }).addTo(map);
       map.on('click', (event: { latlng: { lat: number; lng: number } }) => {
         marker.setLatLng(event.latlng);

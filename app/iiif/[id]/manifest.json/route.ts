@@ -1,8 +1,8 @@
-/** IIIF Presentation 3 manifest of a public record. */
-import { ANONYMOUS, maySeeRecord } from '@/lib/access/policy';
+/** IIIF Presentation 3 manifest of a record anyone may see. */
+import { ANONYMOUS } from '@/lib/access/policy';
+import { readVisible } from '@/lib/access/reader';
 import { json } from '@/lib/api/http';
 import { recordManifest } from '@/lib/iiif/presentation';
-import { RECORD_ID_PATTERN } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { derivativesOf } from '@/lib/server/iiif';
 
@@ -11,10 +11,11 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await context.params;
   const { records, vocab, config } = getArchive();
-  const stored = RECORD_ID_PATTERN.test(id) ? await records.get(id) : undefined;
-  // Manifests are for sharing: only records anyone may see.
-  if (!stored || !maySeeRecord(ANONYMOUS, stored.record)) return new Response('Not found', { status: 404, headers: { 'access-control-allow-origin': '*' } });
-  const manifest = recordManifest(stored.record, { siteUrl: config.siteUrl, vocab, derivatives: await derivativesOf(stored.record) });
+  // Manifests are for sharing (and cached by anyone): read as an anonymous visitor would, whoever asks.
+  const read = await readVisible(records, ANONYMOUS, id);
+  if (!read.ok) return new Response('Không tìm thấy / Not found', { status: 404, headers: { 'access-control-allow-origin': '*', 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } });
+  const { record } = read.stored;
+  const manifest = recordManifest(record, { siteUrl: config.siteUrl, vocab, derivatives: await derivativesOf(record) });
   const response = json(request, manifest);
   response.headers.set('content-type', 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"');
   return response;

@@ -12,9 +12,11 @@ export const metadata: Metadata = { title: 'Kết quả nhập', robots: { index
 const STATUS = { created: 'tạo mới', updated: 'cập nhật', unchanged: 'không đổi', invalid: 'có lỗi' } as const;
 
 export default async function ImportReportPage({ params }: { params: Promise<{ id: string }> }) {
-  if ((await currentViewer()).kind === 'anonymous') redirect('/studio/login?next=/studio/import');
+  const viewer = await currentViewer();
+  if (viewer.kind === 'anonymous') redirect('/studio/login?next=/studio/import');
   const { id } = await params;
-  const report = /^[0-9a-f]{16}$/.test(id) ? await readReport(getArchive(), id) : undefined;
+  // Only the person who staged the import sees its report; to anyone else it does not exist.
+  const report = await readReport(getArchive(), id, viewer);
   if (!report) notFound();
   const invalid = report.outcomes.filter((o) => o.status === 'invalid');
   const problems = invalid.flatMap((o) => o.problems.map((p) => ({ source: o.source, ...p })));

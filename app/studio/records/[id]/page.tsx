@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
-import { RECORD_ID_PATTERN } from '@/lib/records/schema';
+import { readVisible } from '@/lib/access/reader';
 import { listJobs } from '@/lib/jobs';
 import { getArchive } from '@/lib/server/archive';
 import { getDerivativeJobs } from '@/lib/server/jobs';
@@ -29,17 +29,22 @@ export default async function StudioRecordPage({ params, searchParams }: { param
   const viewer = await currentViewer();
   if (viewer.kind === 'anonymous') redirect(`/studio/login?next=/studio/records/${id}`);
   const { records } = getArchive();
-  const stored = RECORD_ID_PATTERN.test(id) ? await records.get(id) : undefined;
-  if (!stored || !mayPerform(viewer, 'view', stored.record)) notFound();
+  const read = await readVisible(records, viewer, id);
+  if (!read.ok) notFound();
+  const { stored } = read;
   const { record } = stored;
-  const jobs = listJobs(getDerivativeJobs().queue, { recordId: id }).filter((j) => record.media.some((m) => m.path === j.mediaPath && m.digest === j.digest));
-  const history = await Promise.all(
-    stored.versions.map(async (v) => {
-      const before = v.number > 1 ? (await records.get(id, v.number - 1))?.record : undefined;
-      const after = (await records.get(id, v.number))!.record;
-      return { ...v, changes: before ? diffRecords(before, after) : [] };
-    }),
-  );
+  // Earlier versions may hold text removed before publication: staff only (the same decision as the BagIt download).
+  const mayReadHistory = mayPerform(viewer, 'view-history', record);
+  const jobs = mayReadHistory ? listJobs(getDerivativeJobs().queue, { recordId: id }).filter((j) => record.media.some((m) => m.path === j.mediaPath && m.digest === j.digest)) : [];
+  const history = mayReadHistory
+    ? await Promise.all(
+        stored.versions.map(async (v) => {
+          const before = v.number > 1 ? (await records.get(id, v.number - 1))?.record : undefined;
+          const after = (await records.get(id, v.number))!.record;
+          return { ...v, changes: before ? diffRecords(before, after) : [] };
+        }),
+      )
+    : [];
   return (
     <div className="max-w-3xl">
       <p className="text-sm">
@@ -62,9 +67,11 @@ export default async function StudioRecordPage({ params, searchParams }: { param
         <Link href={`/records/${id}/${record.slug}`} className="rounded border border-ink/30 px-4 py-2 text-sm">
           Xem trang hồ sơ
         </Link>
-        <a href={`/studio/records/${id}/bag.zip`} className="rounded border border-ink/30 px-4 py-2 text-sm" download>
-          Tải gói BagIt
-        </a>
+        {mayReadHistory && (
+          <a href={`/studio/records/${id}/bag.zip`} className="rounded border border-ink/30 px-4 py-2 text-sm" download>
+            Tải gói BagIt
+          </a>
+        )}
       </div>
       <div className="mt-4 grid gap-3">
         {TRANSITIONS.filter((t) => mayPerform(viewer, t.id, record)).map((t) => (
@@ -131,8 +138,8 @@ export default async function StudioRecordPage({ params, searchParams }: { param
           {jobs.some((j) => j.state === 'queued' || j.state === 'running') && <meta httpEquiv="refresh" content="5" />}
         </section>
       )}
-      <h2 className="mt-8 text-lg font-semibold">Lịch sử phiên bản</h2>
-      <ol className="mt-2 grid gap-3 text-sm">
+      {mayReadHistory && <h2 className="mt-8 text-lg font-semibold">Lịch sử phiên bản</h2>}
+      <ol className="mt-2 grid gap-3 text-sm" data-testid="version-history">
         {history.reverse().map((v) => (
           <li key={v.number} className="rounded border border-ink/10 bg-white p-3">
             <p>

@@ -13,7 +13,9 @@ import { Localized } from '@/app/_components/localized';
 import { PlacesMap } from '@/app/_components/map/places-map';
 import { RecordMedia } from '@/app/_components/media/record-media';
 import { RecordCard } from '@/app/_components/record-card';
-import { ANONYMOUS, mayDownloadOriginals, maySeeRecord } from '@/lib/access/policy';
+import { RecordPeople } from '@/app/_components/record-people';
+import { ANONYMOUS, mayDownloadOriginals } from '@/lib/access/policy';
+import { isOpenToEveryone, readVisible } from '@/lib/access/reader';
 import { Link } from '@/lib/i18n/link';
 import { permanentRedirect } from '@/lib/i18n/navigation';
 import { alternatesFor, recordPath } from '@/lib/i18n/paths';
@@ -22,12 +24,11 @@ import type { Locale } from '@/lib/i18n/routing';
 import { fileUrl } from '@/lib/media/delivery';
 import { listVisibleRecords } from '@/lib/records/catalog';
 import { citeRecord } from '@/lib/records/citation';
-import { recordJsonLd } from '@/lib/records/json-ld';
+import { jsonLdForHtml, recordJsonLd } from '@/lib/records/json-ld';
 import { documentKindLabel, groupName, subjectLabel, typeLabel } from '@/lib/records/labels';
 import { placeCoordinates, placeName } from '@/lib/records/places';
 import { relatedRecords } from '@/lib/records/related';
 import type { StoredRecord } from '@/lib/records/repository';
-import { RECORD_ID_PATTERN } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { derivativesOf } from '@/lib/server/iiif';
@@ -39,9 +40,8 @@ type Props = { params: Promise<{ locale: Locale; id: string; slug?: string[] }> 
 
 /** Once per request: the metadata and the page both need the record. */
 const load = cache(async (id: string): Promise<StoredRecord | undefined> => {
-  if (!RECORD_ID_PATTERN.test(id)) return undefined;
-  const stored = await getArchive().records.get(id);
-  return stored && maySeeRecord(await currentViewer(), stored.record) ? stored : undefined;
+  const read = await readVisible(getArchive().records, await currentViewer(), id);
+  return read.ok ? read.stored : undefined;
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -53,7 +53,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { siteUrl } = getArchive().config;
   const title = pick(record.title, locale).text;
   const description = pick(record.description, locale).text.slice(0, 200);
-  const isPublic = record.access.level === 'public' && record.status === 'published';
+  const isPublic = isOpenToEveryone(record);
   // Social cards only for public records: a restricted picture must not travel in a preview.
   const image = isPublic ? await socialImageOf(record) : undefined;
   return {
@@ -83,7 +83,7 @@ export default async function RecordPage({ params }: Props) {
   const viewer = await currentViewer();
   const downloadable = mayDownloadOriginals(viewer, record);
   const derivatives = await derivativesOf(record);
-  const isPublic = record.access.level === 'public' && record.status === 'published';
+  const isPublic = isOpenToEveryone(record);
   const citations = citeRecord(stored, { locale, siteUrl: config.siteUrl, accessed: new Date() });
   const candidates = (await listVisibleRecords(repository, isPublic ? ANONYMOUS : viewer)).map((s) => s.record);
   const related = relatedRecords(record, candidates, 4);
@@ -136,7 +136,7 @@ export default async function RecordPage({ params }: Props) {
     <article className="break-words">
       {isPublic && (
         // JSON-LD is data, not markup: escape "<" so a title can never close the script element.
-        <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: JSON.stringify(recordJsonLd(record, vocab, config.siteUrl)).replace(/</g, '\\u003c') }} />
+        <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdForHtml(recordJsonLd(record, vocab, config.siteUrl)) }} />
       )}
       <nav aria-label={t('record.breadcrumb')} className="mb-4 text-sm">
         <ol className="flex flex-wrap gap-1 text-ink/80">
@@ -186,19 +186,7 @@ export default async function RecordPage({ params }: Props) {
             </dl>
           </section>
 
-          {record.people.length > 0 && (
-            <section aria-labelledby="people">
-              <h2 id="people" className="text-lg font-semibold">{t('record.people')}</h2>
-              <ul className="mt-2 list-disc pl-5 text-sm">
-                {record.people.map((person, i) => (
-                  <li key={i}>
-                    {person.name} – {person.roles.map((r) => t(`roles.${r}`)).join(', ')}
-                    {person.ethnicGroup && <span className="text-ink/80"> ({groupName(vocab, person.ethnicGroup, locale)})</span>}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          <RecordPeople record={record} viewer={viewer} locale={locale} vocab={vocab} />
 
           <section aria-labelledby="rights" className="text-sm">
             <h2 id="rights" className="text-lg font-semibold">{t('record.rights')}</h2>

@@ -21,6 +21,7 @@ export default async function EditRecordPage({ params }: { params: Promise<{ id:
   return (
     <div className="max-w-3xl">
       <h1 className="mb-4 text-2xl font-semibold">Sửa: {stored.record.title.vi}</h1>
+      {/* The form shows this version; on save, the fields it does not show are kept from this same version. */}
       <RecordEditor id={id} version={stored.head} initial={recordToValues(stored.record)} vocab={editorVocab(getArchive().vocab)} map={editorMap(getArchive().vocab, getArchive().config.map)} />
     </div>
   );

@@ -1,0 +1,45 @@
+/**
+ * GET/HEAD /api/files/<id>/<path>: a record's original file, read through
+ * the viewer-scoped reader (a record the viewer may not see answers exactly
+ * like one that does not exist), served by serveStream with Range for
+ * seeking in audio and video, ETags from the SHA-512, and inline only when
+ * its type is passive.
+ */
+import { isOpenToEveryone, readVisible } from '../access/reader';
+import type { Viewer } from '../access/policy';
+import type { Archive } from '../archive';
+import { RecordNotFoundError } from '../records/errors';
+import { routeSegments } from './request-path';
+import { notFound, serveStream, textResponse } from './serve-object';
+
+export const FILES_PREFIX = '/api/files/';
+
+export async function serveOriginal(request: Request, viewer: Viewer, archive: Pick<Archive, 'records'>): Promise<Response> {
+  const path = routeSegments(request, FILES_PREFIX);
+  if (!path.ok) return textResponse(path.status, path.message);
+  const [id = '', ...rest] = path.segments;
+  const logicalPath = rest.join('/');
+  const download = new URL(request.url).searchParams.has('download');
+  const read = await readVisible(archive.records, viewer, id, download ? 'download-original' : 'view');
+  if (!read.ok && read.reason === 'forbidden') return textResponse(403, 'Tệp gốc này không được phép tải xuống / This original may not be downloaded');
+  if (!read.ok) return notFound();
+  const { record } = read.stored;
+  const media = record.media.find((m) => m.path === logicalPath);
+  if (!media) return notFound();
+  try {
+    return await serveStream(
+      request,
+      {
+        size: media.size,
+        etag: media.digest.slice(0, 32),
+        contentType: media.type,
+        open: async (range) => (await archive.records.openFile(record.id, logicalPath, { range })).body,
+      },
+      // Shared caches may keep only what anyone may see.
+      { visibility: isOpenToEveryone(record) ? 'public' : 'private', fileName: logicalPath.slice(logicalPath.lastIndexOf('/') + 1), download },
+    );
+  } catch (error) {
+    if (error instanceof RecordNotFoundError) return notFound();
+    throw error;
+  }
+}
