@@ -11,7 +11,7 @@ import { computeCoverage } from '../records/coverage';
 import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
 import { RECORD_ID_PATTERN } from '../records/schema';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../http/csv';
 import type { SearchIndex } from '../search';
 import { queryFromParams } from '../search/url';
 import { json, problem, rateLimit, withEtag } from './http';
@@ -115,7 +115,7 @@ export function searchRecords(index: SearchIndex, format: 'json' | 'csv') {
         for (const hit of result.hits) rows.push([hit.id, hit.title.vi, hit.title.en ?? '', hit.type, hit.date ?? '', recordUrl(siteUrl, hit)]);
         if (page * 100 >= result.total) break;
       }
-      return withEtag(request, '\uFEFF' + stringify(rows), 'text/csv; charset=utf-8');
+      return withEtag(request, toCsv(rows), 'text/csv; charset=utf-8');
     }
     const result = await index.search({ ...query, viewer: ANONYMOUS });
     return json(request, {

@@ -13,6 +13,7 @@
  * be read back as `<script>`, and `&nbsp;` would make the feed ill-formed.
  */
 import { create } from 'xmlbuilder2';
+import { xmlText } from '../http/xml-text';
 
 export interface FeedCategory {
   /** The vocabulary id (Atom requires `term`). */
@@ -52,18 +53,6 @@ export interface FeedMeta {
   updated: Date;
 }
 
-/** XML 1.0 cannot carry most control characters at all (not even escaped): a stray one in a record would make the whole feed unreadable. */
-const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/**
- * A string for xmlbuilder2's txt() or an attribute, so that the XML reads
- * back as exactly this text: characters XML cannot carry are dropped, and
- * every `&` is written as `&amp;` here (xmlbuilder2 leaves an existing
- * `&amp;` alone and escapes `<`, `>` and `"` itself).
- */
-export function xmlText(text: string): string {
-  return text.replace(XML_INVALID, '').replace(/&/g, '&amp;');
-}
 
 /** The same for every value of an attribute list. */
 function xmlAttrs(attrs: Record<string, string>): Record<string, string> {

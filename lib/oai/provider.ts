@@ -8,6 +8,7 @@
  * the whole request and the last item sent (datestamp, id), so they survive a
  * restart and stay correct when records are added meanwhile.
  */
+import { hasNonXmlCharacters, xmlText } from '../http/xml-text';
 import { create } from 'xmlbuilder2';
 import { appendDublinCore, toDublinCore } from '../records/dublin-core';
 import type { HeritageRecord } from '../records/schema';
@@ -139,7 +140,7 @@ export async function handleOai(params: URLSearchParams, context: OaiContext): P
   // because an error response echoes a different request element (spec §3.2).
   const openBody = (): XmlNode => {
     if (!body) {
-      root.ele('request', { verb, ...args }).txt(context.baseUrl);
+      root.ele('request', xmlAttrs({ verb: verb!, ...args })).txt(context.baseUrl);
       body = root.ele(verb!);
     }
     return body;
@@ -151,26 +152,24 @@ export async function handleOai(params: URLSearchParams, context: OaiContext): P
   } catch (error) {
     if (!(error instanceof OaiError) || body) throw error;
     const echo = error.code === 'badVerb' || error.code === 'badArgument' ? {} : { verb, ...args };
-    root.ele('request', echo).txt(context.baseUrl);
+    root.ele('request', xmlAttrs(echo)).txt(context.baseUrl);
     root.ele('error', { code: error.code }).txt(xmlText(error.message));
   }
   return doc.end({ prettyPrint: true });
 }
 
-/** Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; lone surrogates; U+FFFE/U+FFFF). */
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/u;
 /** The OAI-PMH schema's pattern for metadataPrefix: anything else cannot be echoed in a valid <request>. */
 const METADATA_PREFIX = /^[A-Za-z0-9\-_.!~*'()]+$/;
 
-/** A message that quotes what a harvester sent stays well-formed XML. */
-function xmlText(text: string): string {
-  return text.replace(new RegExp(NOT_XML.source, 'gu'), '\ufffd');
+/** Attributes that read back as sent (a harvester's arguments may hold `&`). */
+function xmlAttrs(attrs: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attrs).flatMap(([k, v]) => (v === undefined ? [] : [[k, xmlText(v)]])));
 }
 
 function validateArguments(params: URLSearchParams): Record<string, string> {
   // An argument XML cannot carry would make the answer itself unreadable; the protocol calls it a bad argument.
   for (const [key, value] of params) {
-    if (NOT_XML.test(key) || NOT_XML.test(value)) throw new OaiError(key === 'verb' ? 'badVerb' : 'badArgument', `The argument ${key} holds characters XML cannot carry`);
+    if (hasNonXmlCharacters(key) || hasNonXmlCharacters(value)) throw new OaiError(key === 'verb' ? 'badVerb' : 'badArgument', `The argument ${key} holds characters XML cannot carry`);
   }
   if (params.has('metadataPrefix') && !METADATA_PREFIX.test(params.get('metadataPrefix')!)) {
     throw new OaiError('badArgument', 'metadataPrefix may hold only letters, digits and - _ . ! ~ * \' ( )');
@@ -230,7 +229,7 @@ async function identify(openBody: () => XmlNode, context: OaiContext): Promise<v
   const items = await context.loadItems();
   const body = openBody();
   const earliest = items.map((i) => i.datestamp).sort()[0] ?? oaiDatestamp(context.now().toISOString());
-  body.ele('repositoryName').txt(context.repositoryName);
+  body.ele('repositoryName').txt(xmlText(context.repositoryName));
   body.ele('baseURL').txt(context.baseUrl);
   body.ele('protocolVersion').txt('2.0');
   body.ele('adminEmail').txt(context.adminEmail);
@@ -253,7 +252,7 @@ function listSets(openBody: () => XmlNode, context: OaiContext): void {
   const set = (spec: string, name: string) => {
     const el = body.ele('set');
     el.ele('setSpec').txt(spec);
-    el.ele('setName').txt(name);
+    el.ele('setName').txt(xmlText(name));
   };
   set('community', 'Cộng đồng / Communities');
   for (const g of vocab.ethnicGroups) set(`community:${g.id}`, `${g.name.vi} / ${g.name.en}`);

@@ -8,6 +8,7 @@
  * to carry the consent flag alongside a name, so once it leaves, the name
  * would travel without its restriction. (The bag's record.json keeps both.)
  */
+import { xmlText } from '../http/xml-text';
 import { create } from 'xmlbuilder2';
 import { isWithheld, withholdNames } from '../access/consent';
 import type { HeritageRecord } from './schema';
@@ -127,7 +128,7 @@ export function appendDublinCore(parent: XmlNode, values: DcValue[]): XmlNode {
   });
   for (const v of values) {
     const el = root.ele('http://purl.org/dc/elements/1.1/', `dc:${v.element}`, v.lang ? { 'xml:lang': v.lang } : {});
-    el.txt(v.value);
+    el.txt(xmlText(v.value));
   }
   return root;
 }

@@ -159,7 +159,8 @@ export const DocumentFields = z.object({
   signer: text(200).optional(),
 });
 
-export const Reference = z.object({ title: text(500), url: z.url().optional() });
+/** Only web links: a `javascript:` or `data:` URL typed into a reference must never become a link. */
+export const Reference = z.object({ title: text(500), url: z.url({ protocol: /^https?$/ }).optional() });
 
 /** Everything an author provides. The archive adds id, media digests and status transitions. */
 export const RecordBody = z.object({

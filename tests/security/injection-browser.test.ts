@@ -72,10 +72,12 @@ async function tooltips(page: Page): Promise<{ text: string; elements: string[] 
   const seen = new Map<string, { text: string; elements: string[] }>();
   for (let i = 0; i < (await markers.count()); i++) {
     await markers.nth(i).dispatchEvent('mouseover');
-    for (const tooltip of await page.locator('.leaflet-tooltip').all()) {
-      const shown = await tooltip.evaluate((t) => ({ text: t.textContent ?? '', elements: [...t.querySelectorAll('*')].map((e) => e.localName).filter((n) => n !== 'span') }));
-      seen.set(JSON.stringify(shown), shown);
-    }
+    // Read in one step: Leaflet removes a closed tooltip, so the list may change between calls.
+    const open = await page.locator('.leaflet-tooltip').evaluateAll((all) =>
+      // Our own wrapper is the one <span> textElement makes; any other element came from parsing the text as HTML.
+      all.map((t) => ({ text: t.textContent ?? '', elements: [...t.querySelectorAll('*')].map((e) => e.localName).filter((n) => n !== 'span') })),
+    );
+    for (const shown of open) seen.set(JSON.stringify(shown), shown);
     await markers.nth(i).dispatchEvent('mouseout');
   }
   return [...seen.values()];

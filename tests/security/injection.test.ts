@@ -341,11 +341,12 @@ describe('class 5: map tooltips, popups and attribution show typed text as text 
     const seen = new Map<string, { text: string; elements: string[] }>();
     for (let i = 0; i < (await markers.count()); i++) {
       await markers.nth(i).dispatchEvent('mouseover');
-      for (const tooltip of await tab.locator('.leaflet-tooltip').all()) {
-        // Our own wrapper is the one <span> textElement makes; anything else inside came from parsing the text as HTML.
-        const shown = await tooltip.evaluate((t) => ({ text: t.textContent ?? '', elements: [...t.querySelectorAll('*')].map((e) => e.localName).filter((n) => n !== 'span') }));
-        seen.set(JSON.stringify(shown), shown);
-      }
+      // Read in one step: Leaflet removes a closed tooltip, so the list may change between calls.
+      const open = await tab.locator('.leaflet-tooltip').evaluateAll((all) =>
+        // Our own wrapper is the one <span> textElement makes; any other element came from parsing the text as HTML.
+        all.map((t) => ({ text: t.textContent ?? '', elements: [...t.querySelectorAll('*')].map((e) => e.localName).filter((n) => n !== 'span') })),
+      );
+      for (const shown of open) seen.set(JSON.stringify(shown), shown);
       await markers.nth(i).dispatchEvent('mouseout');
     }
     return [...seen.values()];

@@ -1,12 +1,13 @@
 'use server';
 /**
- * Server actions of the record editor. Next.js checks that actions come from
- * the site's own origin; the workflow checks who may do what.
+ * Server actions of the record editor. proxy.ts and requireActor refuse any
+ * that do not come from our own pages; records are read through the
+ * viewer-scoped reader, and the workflow checks who may do what.
  */
 import { redirect } from 'next/navigation';
+import { readVisible } from '@/lib/access/reader';
 import { RecordConflictError, RecordValidationError, SlugTakenError } from '@/lib/records/errors';
-import { mayPerform } from '@/lib/access/policy';
-import { RECORD_ID_PATTERN, RecordBody } from '@/lib/records/schema';
+import { RecordBody } from '@/lib/records/schema';
 import { accessProblem, fieldFor, validateRecordForm, type FormErrors, type RowMap } from '@/lib/studio/record-form';
 import { getArchive } from '@/lib/server/archive';
 import { getWorkflow, requireActor } from '@/lib/server/workflow';
@@ -36,9 +37,10 @@ function explain(error: unknown, rows: RowMap = { places: [], people: [] }): Pic
 
 /** The stored version an edit form was made from, as a body: the fields the form does not show are kept from it. */
 async function formBase(id: string, version: number, actor: Actor): Promise<RecordBody | string> {
-  const stored = RECORD_ID_PATTERN.test(id) && Number.isInteger(version) ? await getArchive().records.get(id, version) : undefined;
-  if (!stored || !mayPerform(actor.viewer, 'edit', stored.record)) return 'Không sửa được hồ sơ này (không tìm thấy hoặc bạn không có quyền). / This record cannot be edited.';
-  return RecordBody.parse(stored.record);
+  // Permission follows the head (readVisible); the body comes from the version the form was made from.
+  const read = Number.isInteger(version) ? await readVisible(getArchive().records, actor.viewer, id, 'edit', version) : undefined;
+  if (!read?.ok) return 'Không sửa được hồ sơ này (không tìm thấy hoặc bạn không có quyền). / This record cannot be edited.';
+  return RecordBody.parse(read.stored.record);
 }
 
 export async function saveRecord(previous: EditorState, form: FormData): Promise<EditorState> {
@@ -93,9 +95,10 @@ export async function arrangeMedia(form: FormData): Promise<void> {
   const id = String(form.get('id'));
   const path = String(form.get('path'));
   const op = String(form.get('op'));
-  const { records } = getArchive();
   try {
-    const current = await records.require(id);
+    const read = await readVisible(getArchive().records, actor.viewer, id, 'edit');
+    if (!read.ok) redirect(`/studio/records/${id}?error=${encodeURIComponent('Bạn không sửa được hồ sơ này / You may not edit this record')}`);
+    const current = read.stored;
     const order = current.record.media.map((m) => m.path);
     const at = order.indexOf(path);
     const input: Parameters<ReturnType<typeof getWorkflow>['edit']>[2] = { expectedVersion: Number(form.get('version')) };

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
-import { RECORD_ID_PATTERN } from '@/lib/records/schema';
+import { readVisible } from '@/lib/access/reader';
 import { editorMap, editorVocab } from '@/lib/studio/editor-vocab';
 import { recordToValues } from '@/lib/studio/record-form';
 import { getArchive } from '@/lib/server/archive';
@@ -15,8 +15,9 @@ export default async function EditRecordPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const viewer = await currentViewer();
   if (viewer.kind === 'anonymous') redirect(`/studio/login?next=/studio/records/${id}/edit`);
-  const stored = RECORD_ID_PATTERN.test(id) ? await getArchive().records.get(id) : undefined;
-  if (!stored || !mayPerform(viewer, 'view', stored.record)) notFound();
+  const read = await readVisible(getArchive().records, viewer, id);
+  if (!read.ok) notFound();
+  const { stored } = read;
   if (!mayPerform(viewer, 'edit', stored.record)) redirect(`/studio/records/${id}?error=${encodeURIComponent('Bạn không sửa được hồ sơ ở trạng thái này / You cannot edit this record now')}`);
   return (
     <div className="max-w-3xl">
