@@ -80,6 +80,32 @@ export function fieldLabel(name: string): string {
 }
 
 /**
+ * Labels for reading rather than typing. An editor label may say how to type
+ * the value ("mỗi tên một dòng", "ngày/tháng/năm"); a version diff or an
+ * import report only needs the field's name, so these fields get a short one.
+ */
+const READING_LABELS: Partial<Record<FieldTemplate, string>> = {
+  slug: 'Đường dẫn',
+  alternativeTitles: 'Tên khác',
+  recordedOn: 'Ngày ghi',
+  'people.#.consent.date': 'Ngày đồng ý',
+  'access.communities': 'Cộng đồng được xem',
+  'document.issuedOn': 'Ngày ban hành',
+  'document.effectiveFrom': 'Ngày có hiệu lực',
+};
+
+/**
+ * fieldLabel without typing hints: "recordedOn" → "Ngày ghi", "places.0.district"
+ * → "Địa điểm 1 – Huyện (cũ)"; without the row when there is only ever one
+ * (a CSV row has one place): "Huyện (cũ)".
+ */
+export function readingLabel(name: string, options: { row?: boolean } = {}): string {
+  const full = options.row === false ? label(name) : fieldLabel(name);
+  const short = READING_LABELS[templateOf(name) as FieldTemplate];
+  return short ? full.replace(label(name), short) : full;
+}
+
+/**
  * Every role of the schema, in Vietnamese. Typed as a record over PersonRole
  * so that a role added to the schema fails to compile until it has a label.
  */

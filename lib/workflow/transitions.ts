@@ -5,9 +5,10 @@
  * old one) and appends to the audit log.
  */
 import { mayPerform, type Action, type Viewer } from '../access/policy';
-import { RecordBody, type RecordStatus } from '../records/schema';
+import { RecordBody, type HeritageRecord, type RecordStatus } from '../records/schema';
 import type { CreateInput, RecordRepository, StoredRecord, UpdateInput } from '../records/repository';
 import type { AuditLog } from './audit';
+import { diffRecord, summarizeChange } from './record-diff';
 
 export type Transition = 'submit' | 'publish' | 'return' | 'withdraw' | 'restore';
 
@@ -119,14 +120,12 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** A readable list of what changed between two versions' metadata: "title.vi: 'a' → 'b'". */
-export function diffRecords(before: unknown, after: unknown, prefix = ''): string[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (isObject(before) && isObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffRecords(before[k], after[k], prefix ? `${prefix}.${k}` : k));
-  }
-  const show = (x: unknown) => (x === undefined ? '∅' : JSON.stringify(x).slice(0, 160));
-  return [`${prefix}: ${show(before)} → ${show(after)}`];
+/**
+ * What an edit changed, one Vietnamese line per field, for the audit log
+ * ("Tên (tiếng Anh): “a” → “b”", "Tệp gốc: thêm a.jpg"). The structured
+ * diff the studio shows is lib/workflow/record-diff.ts; the log has no
+ * vocabularies at hand, so codes stay codes there (stable, unlike labels).
+ */
+export function diffRecords(before: HeritageRecord, after: HeritageRecord): string[] {
+  return diffRecord(before, after).map(summarizeChange);
 }

@@ -4,7 +4,9 @@
  * used to be accepted: a record changed status. Next.js refuses a foreign
  * Origin itself, but not an absent one.
  */
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, PASSWORD } from './accounts';
 import { attack, baseUrl, idOfSlug, signIn } from './client';
 
 /** The studio's "publish" form for a submitted record, as the reviewer's browser would post it (no JavaScript). */
@@ -61,5 +63,33 @@ describe('state changes prove they come from our pages', () => {
     const response = await attack('/oai', { method: 'POST', origin: 'none', body: new URLSearchParams({ verb: 'Identify' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<Identify>');
+  });
+});
+
+describe('signing in at the address people actually open', () => {
+  /** A sign-in post as a browser at `address` sends it: Host and Origin both name that address. */
+  function signInAt(address: string): Promise<{ status: number; cookie?: string }> {
+    const target = new URL(baseUrl);
+    const body = new URLSearchParams({ username: ACCOUNTS.researcher.username, password: PASSWORD, next: '/studio' }).toString();
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        { host: target.hostname, port: target.port, path: '/api/auth/login', method: 'POST', headers: { host: address, origin: `http://${address}`, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0, cookie: response.headers['set-cookie']?.[0] });
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  it('accepts a sign-in from http://localhost:PORT and http://127.0.0.1:PORT alike, and nothing else', async () => {
+    const { port } = new URL(baseUrl);
+    for (const address of [`localhost:${port}`, `127.0.0.1:${port}`]) {
+      const answer = await signInAt(address);
+      expect(answer.status, address).toBe(303);
+      expect(answer.cookie, address).toMatch(/^disan_session=[\w-]{43};/);
+    }
   });
 });

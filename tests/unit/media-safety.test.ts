@@ -170,3 +170,38 @@ describe('browser-executable content is never an original', () => {
     expect(nameContentMismatch('anh.png', png)).toBeUndefined();
   });
 });
+
+/*
+ * Issue #12: the studio's uploader checks a file in the browser before
+ * sending it, with the very decision the server makes after receiving it.
+ * That decision lives in a pure module the browser can load.
+ */
+describe('the byte sniffer is shared with the browser', () => {
+  it('lib/media/sniff-bytes.ts imports nothing from Node, and file-type only through its browser entry', async () => {
+    const source = await fs.readFile(path.join(import.meta.dirname, '../../lib/media/sniff-bytes.ts'), 'utf8');
+    const imports = [...source.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+    expect(imports).toContain('file-type/core');
+    expect(imports.filter((s) => s.startsWith('node:') || /^(fs|path|crypto|buffer|stream|child_process|file-type)$/.test(s))).toEqual([]);
+  });
+
+  it('sniff.ts delegates to it, so server and browser cannot drift apart', async () => {
+    const bytes = await import('@/lib/media/sniff-bytes');
+    const server = await import('@/lib/media/sniff');
+    expect(server.sniffBuffer).toBe(bytes.sniffBuffer);
+    expect(server.nameContentMismatch).toBe(bytes.nameContentMismatch);
+    expect(server.isBrowserExecutable).toBe(bytes.isBrowserExecutable);
+  });
+
+  it('uploadRefusal says what the upload server says, in both languages', async () => {
+    const { uploadRefusal } = await import('@/lib/media/sniff-bytes');
+    const text = await sniffBuffer(Buffer.from('this is not a video\n'));
+    expect(uploadRefusal('clip.mp4', text)).toEqual({ vi: 'clip.mp4: tên và nội dung tệp không khớp', en: 'clip.mp4: named like video/mp4 but its content is text/plain' });
+    const svg = await sniffBuffer(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'));
+    expect(uploadRefusal('hinh.svg', svg)?.vi).toBe('hinh.svg: tên và nội dung tệp không khớp');
+    const playlist = await sniffBuffer(Buffer.from('#EXTM3U\n#EXTINF:1,\nfile:///etc/passwd\n'));
+    expect(uploadRefusal('list.m3u8', playlist)).toEqual({ vi: 'list.m3u8: không phải loại tệp kho lưu trữ nhận', en: 'list.m3u8: not a kind of file the archive keeps (photo, audio, video, PDF, captions or text)' });
+    expect(uploadRefusal('x.bin', undefined)?.vi).toBe('x.bin: không phải loại tệp kho lưu trữ nhận');
+    const png = await sniffBuffer(await sharp({ create: { width: 2, height: 2, channels: 3, background: '#fff' } }).png().toBuffer());
+    expect(uploadRefusal('anh.png', png)).toBeUndefined();
+  });
+});

@@ -98,7 +98,13 @@ describe('workflow', () => {
     expect(changed.head).toBe(created.head + 1);
   });
 
-  it('describes changes between versions readably', () => {
-    expect(diffRecords({ title: { vi: 'a', en: 'b' }, subjects: ['x'] }, { title: { vi: 'a', en: 'c' }, subjects: ['x', 'y'] })).toEqual(['subjects: ["x"] → ["x","y"]', 'title.en: "b" → "c"']);
+  it('describes changes between versions readably, in Vietnamese, in the audit log', async () => {
+    const created = await workflow.create(officer, { body: sampleBody() });
+    const { title } = created.record;
+    await workflow.edit(officer, created.record.id, { expectedVersion: created.head, body: sampleBody({ title: { ...title, en: 'Buffalo festival' }, subjects: ['le-hoi'] }) });
+    const details: unknown[] = [];
+    for await (const e of audit.events({ recordId: created.record.id })) if (e.action === 'edit') details.push(e.detail);
+    expect(details).toEqual([{ changes: ['Tên (tiếng Anh): “Buffalo sacrifice festival of the Cơ Tu” → “Buffalo festival”', 'Chủ đề: thêm le-hoi'] }]);
+    expect(diffRecords(created.record, created.record)).toEqual([]);
   });
 });

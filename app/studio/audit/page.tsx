@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
 import { AuditLog, type AuditEvent } from '@/lib/workflow/audit';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
+import { auditActionWord, formatDateTime } from '@/lib/studio/words';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Nhật ký', robots: { index: false } };
@@ -15,10 +17,16 @@ export default async function AuditPage() {
   const events: AuditEvent[] = [];
   for await (const e of new AuditLog(getArchive().store).events()) events.push(e);
   return (
-    <div>
+    <div className="min-w-0">
+      <p className="text-sm">
+        <Link href="/studio" className="inline-flex min-h-11 items-center underline">
+          ← Studio
+        </Link>
+      </p>
       <h1 className="text-2xl font-semibold">Nhật ký thao tác</h1>
+      <p className="mt-1 text-sm text-ink/70">Giờ Việt Nam (UTC+7), mới nhất trước.</p>
       <p className="mt-2">
-        <a href="/studio/audit/csv" className="underline" download>
+        <a href="/studio/audit/csv" className="inline-flex min-h-11 items-center underline" download>
           Xuất CSV
         </a>
       </p>
@@ -34,15 +42,26 @@ export default async function AuditPage() {
         </thead>
         <tbody>
           {events.reverse().map((e, i) => (
-            <tr key={i} className="border-t border-ink/10">
-              <td className="py-1">{e.at.slice(0, 19).replace('T', ' ')}</td>
-              <td>{e.actor}</td>
-              <td>
-                {e.action}
+            <tr key={i} className="border-t border-ink/10 align-top">
+              <td className="py-1 pr-2">
+                <time dateTime={e.at}>{formatDateTime(e.at, { seconds: true })}</time>
+              </td>
+              <td className="pr-2 wrap-anywhere">{e.actor}</td>
+              <td className="pr-2 wrap-anywhere">
+                {auditActionWord(e.action)}
+                {typeof e.detail?.from === 'number' && ` (từ phiên bản ${e.detail.from})`}
+                {typeof e.detail?.element === 'string' && ` (${e.detail.element})`}
                 {e.comment && <span className="block text-xs text-ink/60">{e.comment}</span>}
               </td>
-              <td>{e.recordId ? `${e.recordId} v${e.version ?? ''}` : ''}</td>
-              <td className="hidden sm:table-cell">{e.address ?? ''}</td>
+              <td className="pr-2">
+                {e.recordId && (
+                  <Link href={`/studio/records/${e.recordId}`} className="inline-flex min-h-11 items-center underline">
+                    {e.recordId}
+                    {e.version !== undefined && ` v${e.version}`}
+                  </Link>
+                )}
+              </td>
+              <td className="hidden wrap-anywhere sm:table-cell">{e.address ?? ''}</td>
             </tr>
           ))}
         </tbody>

@@ -5,11 +5,10 @@ import type { CoverageFigures } from '@/lib/records/coverage';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { currentCoverage } from '@/lib/server/coverage';
+import { COVERAGE_STATE_WORDS } from '@/lib/studio/words';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Mức độ bao phủ', robots: { index: false } };
-
-const STATE = { 'not-recorded': 'Chưa ghi', recorded: 'Đã ghi', published: 'Đã công bố' } as const;
 
 /** A bar per row: published, then recorded-not-published, against the 80% and 100% targets. */
 function Bars({ rows }: { rows: { name: string; f: CoverageFigures }[] }) {
@@ -57,7 +56,7 @@ export default async function CoveragePage() {
         </div>
       </dl>
       <p className="mt-3">
-        <a href="/studio/coverage/csv" className="underline" download>
+        <a href="/studio/coverage/csv" className="inline-flex min-h-11 items-center underline" download>
           Tải bảng số liệu (CSV)
         </a>
       </p>
@@ -72,12 +71,12 @@ export default async function CoveragePage() {
         {coverage.elements.map((e) => (
           <li key={e.id} className="flex justify-between gap-2 border-b border-ink/10 py-1">
             <span>{e.name.vi}</span>
-            <span className={e.state === 'published' ? 'text-moss' : e.state === 'recorded' ? 'text-ink' : 'text-madder'}>{STATE[e.state]}</span>
+            <span className={e.state === 'published' ? 'text-moss' : e.state === 'recorded' ? 'text-ink' : 'text-madder'}>{COVERAGE_STATE_WORDS[e.state]}</span>
           </li>
         ))}
       </ul>
       <p className="mt-6 text-sm">
-        <Link href="/studio" className="underline">
+        <Link href="/studio" className="inline-flex min-h-11 items-center underline">
           ← Studio
         </Link>
       </p>

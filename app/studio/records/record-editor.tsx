@@ -17,6 +17,7 @@ import { ACCESS_CHOICES, RIGHTS, fieldLabel, label, type EditorVocab, type Optio
 import type { FormErrors, FormValues } from '@/lib/studio/record-form';
 import { saveRecord, type EditorState } from './actions';
 import { MapPicker, type MapSettings } from './map-picker';
+import { AccessBanner } from './access-banner';
 
 export interface RecordEditorProps {
   id?: string;
@@ -200,25 +201,6 @@ function Problems({ message, errors = {} }: { message?: string; errors?: FormErr
         </ul>
       )}
     </div>
-  );
-}
-
-/** Says plainly, before saving, who will be able to see the record. */
-/** Exported for the record page, which should say the same before submission. */
-export function AccessBanner({ level, testId }: { level: string; testId: string }) {
-  const choice = ACCESS_CHOICES.find((c) => c.id === level);
-  if (!choice) return null;
-  if (level === 'public') {
-    return (
-      <p data-testid={testId} className="rounded border-2 border-madder bg-madder/10 p-3 font-semibold">
-        Công khai cho mọi người: khi được công bố, ai trên Internet cũng xem được hồ sơ này.
-      </p>
-    );
-  }
-  return (
-    <p data-testid={testId} className="rounded border border-ink/20 bg-white p-3 text-sm">
-      Không công khai – {choice.label.toLowerCase()} xem được.
-    </p>
   );
 }
 
