@@ -94,6 +94,19 @@ describe('studio workflow', () => {
     const recordUrl = officer.url().split('?')[0]!;
     await expect(officer.getByTestId('record-status').textContent()).resolves.toContain('Bản nháp');
 
+    // A text file named .mp4 is refused in the browser at once, in the server's words, and not a byte is sent.
+    const uploadRequests: string[] = [];
+    const countUploads = (request: { url(): string; method(): string }) => void (new URL(request.url()).pathname.startsWith('/api/uploads') && uploadRequests.push(request.method()));
+    officer.on('request', countUploads);
+    await officer.getByLabel('Chọn tệp').setInputFiles({ name: 'khong-phai-video.mp4', mimeType: 'video/mp4', buffer: Buffer.from('this is not a video\n'.repeat(10_000)) });
+    await officer.waitForFunction(() => /^khong-phai-video\.mp4: tên và nội dung tệp không khớp \/ .*text\/plain/.test(document.querySelector('[data-testid=upload-status]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    officer.off('request', countUploads);
+    expect(uploadRequests).toEqual([]);
+    await officer.screenshot({ path: path.join(shots, 'studio-upload-refused-390.png') });
+    const dismiss = officer.getByRole('button', { name: 'Ẩn khong-phai-video.mp4' });
+    expect((await dismiss.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await dismiss.click();
+
     // Upload a field video over a slow line that drops in the middle, then comes back.
     const video = path.join(workDir, 'le-cung-lua.mp4');
     execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=6', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', '-c:v', 'libx264', '-b:v', '6M', '-maxrate', '6M', '-bufsize', '2M', '-c:a', 'aac', '-shortest', video]);

@@ -124,6 +124,12 @@ describe('the queue', () => {
     expect(items[0]).toMatchObject({ phase: 'refused', message: 'a.mp4: tên và nội dung tệp không khớp / …' });
   });
 
+  it('a file picked again to resume starts from what the server holds', () => {
+    const [added] = queueReducer([], { type: 'add', items: [{ id: 'a', name: 'a.mp4', size: 10 * MB, sent: 3 * MB }] });
+    expect(added).toMatchObject({ phase: 'checking', sent: 3 * MB });
+    expect(statusText(queueReducer([added!], { type: 'checked', id: 'a' })[0]!)).toBe('a.mp4: 30% · đang chờ');
+  });
+
   it('says when everything is done, or some files need attention', () => {
     expect(queueOutcome([])).toBe('empty');
     expect(queueOutcome([item('a', 'done'), item('b', 'uploading')])).toBe('busy');

@@ -18,6 +18,7 @@ import type { Transition } from '@/lib/workflow/transitions';
 import { Changes } from '../../review/changes';
 import { ReturnBanner } from '../../review/return-note';
 import { AccessBanner } from '../access-banner';
+import { RefreshWhileProcessing } from './refresh-while-processing';
 import { arrangeMedia, changeStatus, restoreVersion } from '../actions';
 import { Uploader } from './uploader';
 
@@ -152,7 +153,7 @@ export default async function StudioRecordPage({ params, searchParams }: { param
               </li>
             ))}
           </ul>
-          {jobs.some((j) => j.state === 'queued' || j.state === 'running') && <meta httpEquiv="refresh" content="5" />}
+          {jobs.some((j) => j.state === 'queued' || j.state === 'running') && <RefreshWhileProcessing />}
         </section>
       )}
       {mayReadHistory && (

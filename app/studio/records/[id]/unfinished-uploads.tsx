@@ -15,7 +15,7 @@ export type UnfinishedView = Unfinished & {
   problem?: string;
 };
 
-const WHEN = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+const WHEN = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 const BUTTON = 'inline-flex min-h-11 items-center justify-center rounded px-4 text-sm';
 

@@ -33,7 +33,7 @@ export interface QueueItem {
 }
 
 export type QueueAction =
-  | { type: 'add'; items: Pick<QueueItem, 'id' | 'name' | 'size'>[] }
+  | { type: 'add'; items: (Pick<QueueItem, 'id' | 'name' | 'size'> & { sent?: number })[] }
   | { type: 'checked'; id: string }
   | { type: 'started'; id: string }
   | { type: 'progress'; id: string; sent: number; total: number; bytesPerSecond?: number }
@@ -85,7 +85,8 @@ function next(item: QueueItem, action: Exclude<QueueAction, { type: 'add' | 'rem
 }
 
 export function queueReducer(items: QueueItem[], action: QueueAction): QueueItem[] {
-  if (action.type === 'add') return [...items, ...action.items.map((i) => ({ ...i, sent: 0, phase: 'checking' as const }))];
+  // sent: what the server already holds of a file picked again to resume it.
+  if (action.type === 'add') return [...items, ...action.items.map((i) => ({ ...i, sent: i.sent ?? 0, phase: 'checking' as const }))];
   if (action.type === 'remove') return items.filter((i) => i.id !== action.id);
   return items.map((item) => (item.id === action.id && FROM[action.type].has(item.phase) ? next(item, action) : item));
 }
@@ -125,10 +126,11 @@ export function statusText(item: QueueItem): string {
   const { name } = item;
   const progress = `${name}: ${percentOf(item)}%`;
   switch (item.phase) {
+    // A file picked again to resume says at once how much the server already holds.
     case 'checking':
-      return `${name}: đang kiểm tra tệp…`;
+      return `${item.sent > 0 ? `${progress} · ` : `${name}: `}đang kiểm tra tệp…`;
     case 'queued':
-      return `${name}: đang chờ`;
+      return `${item.sent > 0 ? `${progress} · ` : `${name}: `}đang chờ`;
     case 'uploading': {
       const speed = item.bytesPerSecond;
       if (!speed || speed <= 0) return progress;
