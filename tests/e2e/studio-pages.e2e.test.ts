@@ -67,8 +67,10 @@ describe('studio pages fit a phone', () => {
             .filter((el) => (el as HTMLElement).offsetParent !== null)
             .map((el) => ({ el, box: el.getBoundingClientRect() }))
             .filter(({ el, box }) => {
-              // A checkbox or radio counts with its label, which is what a finger presses.
-              const target = (el as HTMLInputElement).type === 'checkbox' || (el as HTMLInputElement).type === 'radio' ? (el.closest('label') ?? el).getBoundingClientRect() : box;
+              // A checkbox, a radio or a visually hidden input (the styled file picker) counts with its label, which is what a finger presses.
+              const input = el as HTMLInputElement;
+              const byLabel = input.type === 'checkbox' || input.type === 'radio' || (box.width <= 1 && box.height <= 1);
+              const target = byLabel ? (input.labels?.[0] ?? el.closest('label') ?? el).getBoundingClientRect() : box;
               return target.height < 44 - 0.5;
             })
             .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent || (el as HTMLInputElement).name || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`),

@@ -1,4 +1,9 @@
-/** An officer describes a new record and submits it; a reviewer publishes it; a visitor finds it. */
+/**
+ * An officer's journey on a phone (390×844): describes a new record, has a
+ * wrong file refused, uploads over a line that drops, submits; a reviewer
+ * returns it with a comment from the review queue; the officer fixes it and
+ * submits again; the reviewer publishes it; a visitor finds it.
+ */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -45,7 +50,7 @@ describe('studio workflow', () => {
     await researcher.close();
   });
 
-  it('an officer creates and submits, a reviewer publishes, a visitor sees it', async () => {
+  it('an officer creates and submits, a reviewer returns it, the officer fixes it, the reviewer publishes, a visitor sees it', async () => {
     const officer = await signIn('can-bo');
     await officer.getByRole('link', { name: '+ Hồ sơ mới' }).click();
     await officer.waitForURL(/\/studio\/records\/new/);
@@ -59,7 +64,7 @@ describe('studio workflow', () => {
     await officer.getByRole('button', { name: 'Lưu hồ sơ' }).click();
     await expect(officer.locator('#title\\.vi-error').textContent()).resolves.toBe('Bắt buộc');
     await expect(officer.locator('#people\\.0\\.roles-error').textContent()).resolves.toBe('Chọn ít nhất một');
-    await expect(officer.getByRole('alert').textContent()).resolves.toContain('Người tham gia 1 – Vai trò');
+    await expect(officer.getByRole('alert').filter({ hasText: 'Hồ sơ chưa lưu' }).textContent()).resolves.toContain('Người tham gia 1 – Vai trò');
     await expect(officer.getByLabel('Mô tả (tiếng Việt) *').inputValue()).resolves.toContain('Nghi lễ cúng lúa');
     await officer.screenshot({ path: path.join(shots, 'studio-editor-error-390.png'), fullPage: false });
     // The address follows the title (folded to ASCII) until the officer types one.
@@ -146,8 +151,39 @@ describe('studio workflow', () => {
     const id = recordUrl.split('/').pop()!;
     expect((await visitor.goto(`${baseUrl}/vi/records/${id}`))?.status()).toBe(404);
 
+    // The reviewer finds it in the queue and returns it with a comment.
     const reviewer = await signIn('nguoi-duyet');
-    await reviewer.goto(recordUrl);
+    await reviewer.getByTestId('review-link').click();
+    await reviewer.waitForURL(/\/studio\/review/);
+    await reviewer.getByRole('link', { name: 'Lễ cúng lúa (thử nghiệm)' }).click();
+    await reviewer.waitForURL(recordUrl);
+    const comment = 'Thiếu tên làng trong phần mô tả: hãy ghi rõ làng nào.';
+    await reviewer.getByLabel('Nhận xét (cần sửa gì)').fill(comment);
+    await reviewer.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    await reviewer.waitForURL(/done=return/);
+    await expect(reviewer.getByTestId('record-status').textContent()).resolves.toContain('Bản nháp');
+
+    // The officer sees the comment on the record and in their list, fixes the description and submits again.
+    await officer.goto(`${baseUrl}/studio`);
+    await expect(officer.getByTestId('return-note').first().textContent()).resolves.toContain(comment);
+    await officer.goto(recordUrl);
+    await expect(officer.getByTestId('return-note').textContent()).resolves.toContain(comment);
+    await officer.screenshot({ path: path.join(shots, 'studio-returned-390.png'), fullPage: false });
+    await officer.getByRole('link', { name: 'Sửa hồ sơ' }).click();
+    await officer.waitForURL(/\/edit$/);
+    await officer.getByLabel('Mô tả (tiếng Việt) *').fill('Nghi lễ cúng lúa của làng Trà Kót, ghi trong đợt điền dã thử nghiệm.');
+    await officer.getByRole('button', { name: 'Lưu hồ sơ' }).click();
+    await officer.waitForURL(/saved=1/);
+    await officer.getByRole('button', { name: 'Gửi duyệt' }).click();
+    await officer.waitForURL(/done=submit/);
+    await expect(officer.getByTestId('record-status').textContent()).resolves.toContain('Chờ duyệt');
+    expect(await officer.getByTestId('return-note').count(), 'the comment goes once the record is sent again').toBe(0);
+
+    // The reviewer reads what changed, in words, and publishes.
+    await reviewer.goto(`${baseUrl}/studio/review`);
+    await reviewer.getByRole('link', { name: 'Lễ cúng lúa (thử nghiệm)' }).click();
+    await reviewer.waitForURL(recordUrl);
+    await expect(reviewer.getByTestId('version-history').textContent()).resolves.toContain('Trà Kót');
     await reviewer.getByRole('button', { name: 'Công bố' }).click();
     await reviewer.waitForURL(/done=publish/);
     await expect(reviewer.getByTestId('record-status').textContent()).resolves.toContain('Đã công bố');

@@ -27,13 +27,13 @@ export default async function ImportPage({ searchParams }: { searchParams: Promi
       <form action={checkImport} className="mt-6 grid gap-4">
         <label className="grid gap-1 text-sm">
           Tệp CSV
-          <input type="file" name="csv" accept=".csv,text/csv" required />
+          <input type="file" name="csv" accept=".csv,text/csv" required className="min-h-11 w-full min-w-0 rounded border border-ink/30 bg-white p-2 text-sm" />
         </label>
         <label className="grid gap-1 text-sm">
           Tệp ZIP chứa ảnh, ghi âm, video (không bắt buộc)
-          <input type="file" name="zip" accept=".zip,application/zip" />
+          <input type="file" name="zip" accept=".zip,application/zip" className="min-h-11 w-full min-w-0 rounded border border-ink/30 bg-white p-2 text-sm" />
         </label>
-        <button className="justify-self-start rounded bg-ink px-4 py-2 font-semibold text-bone">Kiểm tra</button>
+        <button className="min-h-11 justify-self-start rounded bg-ink px-4 py-2 font-semibold text-bone">Kiểm tra</button>
       </form>
     </div>
   );
