@@ -134,6 +134,8 @@ export function searchRecords(index: SearchIndex, format: 'json' | 'csv') {
         api: `${siteUrl}/api/v1/records/${hit.id}`,
       })),
       facets: result.facets,
+      // A corrected query ("did you mean"), from words of public records only: present when the query had typos.
+      ...(result.didYouMean ? { didYouMean: result.didYouMean } : {}),
     });
   });
 }

@@ -53,7 +53,7 @@ export function openApiDocument(siteUrl: string) {
       '/search': {
         get: {
           operationId: 'searchRecords',
-          summary: 'Search public records with the same parameters as the site (Vietnamese folded: "le hoi" finds "lễ hội")',
+          summary: 'Search public records with the same parameters as the site (Vietnamese folded: "le hoi" finds "lễ hội"; one typo from 4 letters; synonyms such as nhà rông / gươl)',
           parameters: [
             { name: 'q', in: 'query', schema: { type: 'string' } },
             ...['community', 'type', 'district', 'decade', 'language', 'media'].map((name) => ({ name, in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true })),
@@ -135,6 +135,10 @@ export function openApiDocument(siteUrl: string) {
               },
             },
             facets: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object', required: ['value', 'count'], properties: { value: { type: 'string' }, count: { type: 'integer' } } } } },
+            didYouMean: {
+              type: 'string',
+              description: 'The query with its typos corrected to words of public records ("le hoi dam trua" → "le hoi dam trau"), when it found records only through typos or found few; run it as q',
+            },
           },
         },
         RecordSummary: {

@@ -3,29 +3,32 @@
  * the viewer-scoped reader (a record the viewer may not see answers exactly
  * like one that does not exist), served by serveStream with Range for
  * seeking in audio and video, ETags from the SHA-512, and inline only when
- * its type is passive.
+ * its type is passive. Originals of records anyone may see (captions above
+ * all) are readable from any origin, for IIIF viewers on other sites; see
+ * serve-object.ts for the rules.
  */
 import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Viewer } from '../access/policy';
 import type { Archive } from '../archive';
 import { RecordNotFoundError } from '../records/errors';
 import { routeSegments } from './request-path';
-import { notFound, serveStream, textResponse } from './serve-object';
+import { OPEN_CORS, notFound, serveStream, textResponse } from './serve-object';
 
 export const FILES_PREFIX = '/api/files/';
 
 export async function serveOriginal(request: Request, viewer: Viewer, archive: Pick<Archive, 'records'>): Promise<Response> {
   const path = routeSegments(request, FILES_PREFIX);
-  if (!path.ok) return textResponse(path.status, path.message);
+  // Malformed, missing or hidden: the same answer for anyone, so readable from any origin.
+  if (!path.ok) return textResponse(path.status, path.message, OPEN_CORS);
   const [id = '', ...rest] = path.segments;
   const logicalPath = rest.join('/');
   const download = new URL(request.url).searchParams.has('download');
   const read = await readVisible(archive.records, viewer, id, download ? 'download-original' : 'view');
   if (!read.ok && read.reason === 'forbidden') return textResponse(403, 'Tệp gốc này không được phép tải xuống / This original may not be downloaded');
-  if (!read.ok) return notFound();
+  if (!read.ok) return notFound(OPEN_CORS);
   const { record } = read.stored;
   const media = record.media.find((m) => m.path === logicalPath);
-  if (!media) return notFound();
+  if (!media) return notFound(OPEN_CORS);
   try {
     return await serveStream(
       request,
@@ -39,7 +42,7 @@ export async function serveOriginal(request: Request, viewer: Viewer, archive: P
       { visibility: isOpenToEveryone(record) ? 'public' : 'private', fileName: logicalPath.slice(logicalPath.lastIndexOf('/') + 1), download },
     );
   } catch (error) {
-    if (error instanceof RecordNotFoundError) return notFound();
+    if (error instanceof RecordNotFoundError) return notFound(OPEN_CORS);
     throw error;
   }
 }

@@ -1,9 +1,15 @@
 /**
  * Streams one stored object as an HTTP response: Range (206/416), ETag and
- * conditional GET, caching by who may see it, and a disposition that never
- * lets a browser run what it receives. Originals (through the record
- * repository) and derivatives (straight from the object store) both go
- * through serveStream, so these rules live here once.
+ * conditional GET, caching and cross-origin reading by who may see it, and a
+ * disposition that never lets a browser run what it receives. Originals
+ * (through the record repository) and derivatives (straight from the object
+ * store) both go through serveStream, so these rules live here once.
+ *
+ * Cross-origin (CORS): what anyone may see is readable from any origin, so
+ * a IIIF viewer on another site can play, seek and caption it; a wildcard
+ * origin never admits a request made with cookies. What only some may see
+ * carries no Access-Control-Allow-Origin at all, and a resource policy that
+ * keeps other sites from even embedding it.
  */
 import { Readable } from 'node:stream';
 import { NotFoundError, type ByteRange, type ObjectStore } from '../storage';
@@ -11,7 +17,10 @@ import { contentTypeFromName } from '../storage/content-type';
 import { parseRange } from './range';
 
 export interface ServeOptions {
-  /** public: anyone may see it (immutable caching); private: per viewer, never stored by shared caches. */
+  /**
+   * public: anyone may see it (shared caching, readable from any origin);
+   * private: per viewer, never stored by shared caches, never readable cross-origin.
+   */
   visibility: 'public' | 'private';
   /** Derivative keys never change content (they are named by the original's digest): cache for a year. */
   immutable?: boolean;
@@ -54,6 +63,57 @@ export function notFound(headers: Record<string, string> = {}): Response {
   return textResponse(404, 'Không tìm thấy / Not found', headers);
 }
 
+/** What a player on another origin needs to read of a media response: seeking works by Range, and caches revalidate by ETag. */
+const EXPOSED = 'Content-Range, Accept-Ranges, Content-Length, ETag';
+
+/**
+ * Headers of a response anyone may read from any origin: media of public
+ * records, and answers that are the same for everyone (a 404 for a missing
+ * or hidden file, a 400 for a malformed path).
+ */
+export const OPEN_CORS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': EXPOSED,
+  'cross-origin-resource-policy': 'cross-origin',
+};
+
+/**
+ * Headers of a response only some may see: no Access-Control-Allow-Origin
+ * (not readable by another origin, with or without cookies), never embedded
+ * by another site, and Vary: Origin so no cache hands it to a cross-origin
+ * request as if it were the public answer of the same URL.
+ */
+const PRIVATE_CORS: Readonly<Record<string, string>> = {
+  vary: 'Origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/** CORS headers by who may see it; a 404 in place of a response gets the same ones (it tells no more than that response would). */
+function corsHeaders(visibility: ServeOptions['visibility']): Readonly<Record<string, string>> {
+  return visibility === 'public' ? OPEN_CORS : PRIVATE_CORS;
+}
+
+/**
+ * The answer to a CORS preflight (OPTIONS) on a media route, e.g. for a
+ * Range request a player sends. A preflight never carries cookies, so it is
+ * the same for every path; whether the bytes may then be read is decided
+ * by the GET itself (above).
+ */
+export function corsPreflight(): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+      'access-control-allow-headers': 'Range, If-Range, If-None-Match, If-Modified-Since',
+      'access-control-expose-headers': EXPOSED,
+      'access-control-max-age': '86400',
+      'cache-control': 'public, max-age=86400',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
+
 function cacheControl(options: ServeOptions): string {
   if (options.visibility === 'private') return 'private, no-store';
   return options.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600';
@@ -88,6 +148,7 @@ export async function serveStream(request: Request, object: Servable, options: S
     'cache-control': cacheControl(options),
     'x-content-type-options': 'nosniff',
     ...options.headers,
+    ...corsHeaders(options.visibility),
   });
   setDisposition(headers, options);
   if (matchesEtag(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
@@ -107,7 +168,7 @@ export async function serveStream(request: Request, object: Servable, options: S
     return new Response(Readable.toWeb(await object.open(served)) as ReadableStream<Uint8Array>, { status, headers });
   } catch (error) {
     // Gone between the look-up and the read (a concurrent delete): as if it had never been there.
-    if (error instanceof NotFoundError) return notFound();
+    if (error instanceof NotFoundError) return notFound({ ...corsHeaders(options.visibility) });
     throw error;
   }
 }
@@ -115,7 +176,7 @@ export async function serveStream(request: Request, object: Servable, options: S
 /** An object of the store by key (derivatives), typed by its stored content type or, failing that, its name. */
 export async function serveObject(request: Request, store: ObjectStore, key: string, options: ServeOptions): Promise<Response> {
   const head = await store.head(key);
-  if (!head) return notFound();
+  if (!head) return notFound({ ...corsHeaders(options.visibility) });
   const contentType = head.contentType === 'application/octet-stream' ? contentTypeFromName(key) : head.contentType;
   return serveStream(request, { size: head.size, etag: head.etag, contentType, open: async (range) => (await store.get(key, range)).body }, options);
 }

@@ -24,9 +24,19 @@ function languageMap(text: { vi: string; en?: string }): Lang {
   return { vi: [text.vi], ...(text.en ? { en: [text.en] } : {}) };
 }
 
-/** IIIF "rights" must be a Creative Commons or RightsStatements.org URI, which the record schema already guarantees. */
-function rightsUri(uri: string): string {
-  return uri.replace(/^https:\/\/rightsstatements\.org/, 'http://rightsstatements.org').replace(/^http:\/\/creativecommons\.org/, 'https://creativecommons.org');
+/**
+ * IIIF "rights" must be a Creative Commons or RightsStatements.org URI (the
+ * record schema guarantees that much) in its http:// form: the form the
+ * Presentation API and its validator require, whichever one the record holds.
+ */
+export function rightsUri(uri: string): string {
+  return uri.replace(/^https:\/\/(creativecommons\.org|rightsstatements\.org)\//, 'http://$1/');
+}
+
+/** Whether an original's derivatives give a canvas (an image, a sound, a video, a PDF's page images): captions and text give none. */
+export function yieldsCanvas(derived: DerivativeManifest): boolean {
+  if (derived.kind === 'document') return derived.pdf.pageImages.length > 0;
+  return derived.kind === 'image' || derived.kind === 'video' || derived.kind === 'audio';
 }
 
 export interface ManifestContext {
@@ -46,6 +56,12 @@ export function recordManifest(full: HeritageRecord, context: ManifestContext): 
   const id = manifestUrl(siteUrl, record.id);
   const derivativeUrl = (m: MediaEntry, file: string) => `${siteUrl}${derivativePath(record.id, m, file)}`;
   const captionsOf = (m: MediaEntry) => record.media.filter((c) => c.kind === 'caption' && c.of === m.path);
+  /** The pipeline's normalised WebVTT when it has run (an SRT original is no WebVTT at all), else the original if it is WebVTT already. */
+  const captionUrl = (c: MediaEntry): string | undefined => {
+    const derived = context.derivatives.get(c.path);
+    if (derived?.kind === 'caption') return derivativeUrl(c, derived.caption.file);
+    return c.type === 'text/vtt' ? `${siteUrl}${filePath(record.id, c)}` : undefined;
+  };
   const items: Record<string, unknown>[] = [];
   record.media.forEach((media, index) => {
     const derived = context.derivatives.get(media.path);
@@ -57,11 +73,14 @@ export function recordManifest(full: HeritageRecord, context: ManifestContext): 
       type: 'AnnotationPage',
       items: [{ id: `${canvasId}/page/painting`, type: 'Annotation', motivation: 'painting', body, target: canvasId }],
     });
-    const captions = captionsOf(media).map((c, i) => ({
+    const captions = captionsOf(media).flatMap((c) => {
+      const url = captionUrl(c);
+      return url ? [{ caption: c, url }] : [];
+    }).map(({ caption: c, url }, i) => ({
       id: `${canvasId}/captions/${i + 1}`,
       type: 'Annotation',
       motivation: 'supplementing',
-      body: { id: `${siteUrl}${filePath(record.id, c)}`, type: 'Text', format: 'text/vtt', ...(c.language ? { language: c.language === 'vie' ? 'vi' : c.language === 'eng' ? 'en' : c.language } : {}), label: { vi: [c.language === 'eng' ? 'Phụ đề tiếng Anh' : 'Phụ đề'] } },
+      body: { id: url, type: 'Text', format: 'text/vtt', ...(c.language ? { language: c.language === 'vie' ? 'vi' : c.language === 'eng' ? 'en' : c.language } : {}), label: { vi: [c.language === 'eng' ? 'Phụ đề tiếng Anh' : 'Phụ đề'] } },
       target: canvasId,
     }));
     const annotations = captions.length ? [{ id: `${canvasId}/annotations`, type: 'AnnotationPage', items: captions }] : undefined;

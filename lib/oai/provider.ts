@@ -102,10 +102,15 @@ function encodeToken(request: ListRequest): string {
 function decodeToken(token: string): ListRequest {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ListRequest> & { v?: number };
+    const optionalText = (x: unknown) => x === undefined || typeof x === 'string';
     const ok =
       value.v === 1 &&
       typeof value.prefix === 'string' &&
-      typeof value.cursor === 'number' &&
+      Number.isSafeInteger(value.cursor) &&
+      value.cursor! >= 0 &&
+      optionalText(value.from) &&
+      optionalText(value.until) &&
+      optionalText(value.set) &&
       (value.after === undefined || (Array.isArray(value.after) && value.after.length === 2 && value.after.every((x) => typeof x === 'string')));
     if (ok) return { prefix: value.prefix!, from: value.from, until: value.until, set: value.set, after: value.after, cursor: value.cursor! };
   } catch {
@@ -161,6 +166,17 @@ export async function handleOai(params: URLSearchParams, context: OaiContext): P
 /** The OAI-PMH schema's pattern for metadataPrefix: anything else cannot be echoed in a valid <request>. */
 const METADATA_PREFIX = /^[A-Za-z0-9\-_.!~*'()]+$/;
 
+/**
+ * An absolute URI (RFC 3986): OAI identifiers are URIs (spec §2.4), and the
+ * schema echoes them as xs:anyURI, which refuses broken %-escapes, a second
+ * `#` or a bare `[`. Anything else is a bad argument, never echoed.
+ */
+const URI_CHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})";
+const ABSOLUTE_URI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:${URI_CHAR}*(?:#${URI_CHAR}*)?$`);
+
+/** The oai-identifier schema's repositoryIdentifier: a domain name of two or more labels, each starting with a letter. */
+const REPOSITORY_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/;
+
 /** Attributes that read back as sent (a harvester's arguments may hold `&`). */
 function xmlAttrs(attrs: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(attrs).flatMap(([k, v]) => (v === undefined ? [] : [[k, xmlText(v)]])));
@@ -173,6 +189,9 @@ function validateArguments(params: URLSearchParams): Record<string, string> {
   }
   if (params.has('metadataPrefix') && !METADATA_PREFIX.test(params.get('metadataPrefix')!)) {
     throw new OaiError('badArgument', 'metadataPrefix may hold only letters, digits and - _ . ! ~ * \' ( )');
+  }
+  if (params.has('identifier') && !ABSOLUTE_URI.test(params.get('identifier')!)) {
+    throw new OaiError('badArgument', 'identifier must be a URI, such as oai:host:id');
   }
   const verbs = params.getAll('verb');
   if (verbs.length !== 1 || !(verbs[0]! in VERBS)) {
@@ -236,14 +255,18 @@ async function identify(openBody: () => XmlNode, context: OaiContext): Promise<v
   body.ele('earliestDatestamp').txt(earliest);
   body.ele('deletedRecord').txt('persistent');
   body.ele('granularity').txt('YYYY-MM-DDThh:mm:ssZ');
-  const description = body.ele('description');
-  const identifier = description.ele('http://www.openarchives.org/OAI/2.0/oai-identifier', 'oai-identifier', {
-    'xsi:schemaLocation': 'http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd',
-  });
-  identifier.ele('scheme').txt('oai');
-  identifier.ele('repositoryIdentifier').txt(new URL(context.siteUrl).hostname);
-  identifier.ele('delimiter').txt(':');
-  identifier.ele('sampleIdentifier').txt(oaiIdentifier(context.siteUrl, 'fhgmqwqp'));
+  // The oai-identifier scheme is for repositories named by a domain name; a server reached as localhost,
+  // an IP address or a bare host name (SITE_URL unset) describes none rather than a schema-invalid one.
+  const host = new URL(context.siteUrl).hostname;
+  if (REPOSITORY_IDENTIFIER.test(host)) {
+    const identifier = body.ele('description').ele('http://www.openarchives.org/OAI/2.0/oai-identifier', 'oai-identifier', {
+      'xsi:schemaLocation': 'http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd',
+    });
+    identifier.ele('scheme').txt('oai');
+    identifier.ele('repositoryIdentifier').txt(host);
+    identifier.ele('delimiter').txt(':');
+    identifier.ele('sampleIdentifier').txt(oaiIdentifier(context.siteUrl, 'fhgmqwqp'));
+  }
 }
 
 function listSets(openBody: () => XmlNode, context: OaiContext): void {
@@ -284,9 +307,17 @@ function compareItems(a: OaiItem, b: OaiItem): number {
 }
 
 async function list(verb: 'ListIdentifiers' | 'ListRecords', args: Record<string, string>, openBody: () => XmlNode, context: OaiContext): Promise<void> {
-  const request: ListRequest = args.resumptionToken
-    ? decodeToken(args.resumptionToken)
-    : { prefix: args.metadataPrefix!, from: args.from, until: args.until, set: args.set, cursor: 0 };
+  if (!args.resumptionToken) return listPage(verb, { prefix: args.metadataPrefix!, from: args.from, until: args.until, set: args.set, cursor: 0 }, false, openBody, context);
+  try {
+    return await listPage(verb, decodeToken(args.resumptionToken), true, openBody, context);
+  } catch (error) {
+    // What a token carries was not the harvester's argument: a token whose request does not hold is a bad token.
+    if (error instanceof OaiError && error.code === 'badArgument') throw new OaiError('badResumptionToken', `The resumption token is invalid: ${error.message}`);
+    throw error;
+  }
+}
+
+async function listPage(verb: 'ListIdentifiers' | 'ListRecords', request: ListRequest, resumed: boolean, openBody: () => XmlNode, context: OaiContext): Promise<void> {
   const from = request.from ? parseDate(request.from, 'from', false) : undefined;
   const until = request.until ? parseDate(request.until, 'until', true) : undefined;
   if (from && until && from.granularity !== until.granularity) throw new OaiError('badArgument', 'from and until must have the same granularity');
@@ -299,7 +330,7 @@ async function list(verb: 'ListIdentifiers' | 'ListRecords', args: Record<string
     .filter((i) => !request.set || i.sets.some((s) => s === request.set || s.startsWith(`${request.set}:`)))
     .sort(compareItems);
   if (matching.length === 0) {
-    if (args.resumptionToken) throw new OaiError('badResumptionToken', 'The resumption token no longer matches any record');
+    if (resumed) throw new OaiError('badResumptionToken', 'The resumption token no longer matches any record');
     throw new OaiError('noRecordsMatch', 'No records match the request');
   }
   const after = request.after;
@@ -308,7 +339,7 @@ async function list(verb: 'ListIdentifiers' | 'ListRecords', args: Record<string
   const body = openBody();
   for (const item of page) appendRecord(body, item, context, verb === 'ListRecords');
   const more = remaining.length > page.length;
-  if (more || args.resumptionToken) {
+  if (more || resumed) {
     const last = page[page.length - 1];
     const token = more && last ? encodeToken({ ...request, after: [last.datestamp, last.id], cursor: request.cursor + page.length }) : '';
     body.ele('resumptionToken', { completeListSize: String(matching.length), cursor: String(request.cursor) }).txt(token);

@@ -14,7 +14,7 @@
  * 20 February in China). @dqcai/vn-lunar's tables are Vietnamese.
  */
 import { getLunarDate, getYearInfo } from '@dqcai/vn-lunar';
-import type { HeritageRecord } from './schema';
+import type { HeritageRecord, RecordType } from './schema';
 
 export type CalendarKind = 'lunar' | 'solar';
 
@@ -100,9 +100,25 @@ export function festivalCalendar(records: readonly HeritageRecord[], opts: { cal
   return groups;
 }
 
+/** The record types a calendar is about: a craft or a dance has no month of its own. */
+const CALENDAR_TYPES: ReadonlySet<RecordType> = new Set(['festival', 'ritual']);
+
+/**
+ * Festivals and rituals that give no month, sorted by Vietnamese title: the
+ * page lists them under the calendar rather than hiding them. A month is
+ * left out on purpose when no source gives one, when sources disagree, or
+ * when the rite is held when its occasion comes (a new communal house, a
+ * new village), so "not known" is the honest answer, not a gap to fill.
+ */
+export function monthUnknown(records: readonly HeritageRecord[]): HeritageRecord[] {
+  return records.filter((r) => !r.heldIn && CALENDAR_TYPES.has(r.type)).sort(byTitle);
+}
+
 export interface FestivalCalendars {
   lunar: MonthGroups;
   solar: MonthGroups;
+  /** Festivals and rituals with no month, in either view. */
+  monthUnknown: HeritageRecord[];
   /** The lunar month and year it is now in Viet Nam. */
   currentLunar: LunarMonth;
   /** The solar month and year it is now in Viet Nam. */
@@ -118,6 +134,7 @@ export function festivalCalendars(records: readonly HeritageRecord[], now: Date)
   return {
     lunar: festivalCalendar(records, { calendar: 'lunar' }),
     solar: festivalCalendar(records, { calendar: 'solar' }),
+    monthUnknown: monthUnknown(records),
     currentLunar,
     currentSolar: { month, year },
     lunarSpans: lunarMonthSpansByMonth(currentLunar.year),

@@ -12,24 +12,17 @@ import { redactorFor, withholdNames } from '../access/consent';
 import { recordAccessTokens } from '../access/policy';
 import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
+import { groupNames } from './synonyms';
 import { fold } from './text';
 import type { Facet, SearchDocument, TextField } from './types';
+
+// Community names and synonyms live in synonyms.ts; re-exported for the callers that found them here.
+export { groupNames, splitBracketed, synonymGroups } from './synonyms';
 
 /** Text that lives in media rather than in record.json (transcripts, captions, a document's extracted text). */
 export interface MediaText {
   transcripts?: string[];
   fulltext?: string[];
-}
-
-/** "Co Tu (Katu)" → ["Co Tu", "Katu"]: English names carry the other name in brackets. */
-export function splitBracketed(name: string): string[] {
-  const m = /^(.*?)\s*\(([^)]+)\)\s*$/.exec(name);
-  return m ? [m[1]!, m[2]!].filter(Boolean) : [name];
-}
-
-/** Every name of an ethnic group, both languages and other spellings (the synonyms of search). */
-export function groupNames(group: Vocabularies['ethnicGroups'][number]): string[] {
-  return unique([group.name.vi, ...splitBracketed(group.name.en), ...group.otherNames]);
 }
 
 function unique(values: (string | undefined)[]): string[] {
@@ -110,12 +103,4 @@ export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, medi
     titleSort: fold(record.title.vi),
     ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
   };
-}
-
-/**
- * Synonym groups: every name of each community, in both languages. Both
- * engines get them from here so they agree.
- */
-export function synonymGroups(vocab: Vocabularies): string[][] {
-  return vocab.ethnicGroups.map(groupNames);
 }

@@ -16,10 +16,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { isStaffViewer, viewerAccessTokens } from '../access/policy';
+import { isStaffViewer } from '../access/policy';
 import { Columns } from './columns';
-import { buildSynonymTable, compileQuery, type CompiledQuery, type SynonymTable, type Vocabulary } from './query';
-import { boundedDistance, exactForm, fold, haversineKm, highlight, snippet } from './text';
+import { MatchCache } from './match-cache';
+import { correctedQueryText, correctedSearchText, correctionAttempts, FEW_RESULTS, spellingsIn, type Corrections } from './correct';
+import { buildSynonymTable, compileQuery, type CompiledQuery, type CompileOptions, type SynonymTable, type Vocabulary } from './query';
+import { admits, comparator, scan, scopeOf, type ScanResult, type Scope } from './scan';
+import { boundedDistance, exactForm, fold, highlight, snippet } from './text';
 import {
   FACETS,
   FIELD_WEIGHTS,
@@ -34,12 +37,30 @@ import {
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
+  type SortOrder,
   type SuggestQuery,
   type Suggestion,
 } from './types';
 
 const SCHEMA_VERSION = '2';
 const POINTER = 'CURRENT';
+
+const NO_SYNONYMS: SynonymTable = { groups: [] };
+/** Rows of a reading looked at one by one before matching it whole (see likeliestReading). */
+const READING_PEEK = 32;
+
+/** Whether a query has filters or a radius (which, rather than its words, may be why it finds little). */
+function narrowed(query: Pick<SearchQuery, 'filters' | 'geo'>): boolean {
+  return !!query.geo || Object.values(query.filters ?? {}).some((values) => values && values.length > 0);
+}
+
+/** A reading of a query's typos (see correct.ts): its corrections, as a query of its own, and a row of it in scope. */
+interface Reading {
+  corrections: Corrections;
+  compiled: CompiledQuery;
+  /** Its spelling ("trâu" for "trau") is taken from here. */
+  rowid: number;
+}
 
 /** Stored per row in docs.meta: the columns above, uninterned. */
 interface StoredMeta {
@@ -112,6 +133,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private vocabularyStale = true;
   private vocabularyLoadedAt = 0;
   private readonly synonyms: SynonymTable;
+  /** What FTS5 computed for large matches, cleared on every change to the index (see match-cache.ts). */
+  private readonly cache = new MatchCache();
   private lastSwapCheck = 0;
   /** SQLite's data_version when the columns were loaded: it changes when another process writes (an import run from the CLI). */
   private dataVersion = -1;
@@ -178,7 +201,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     this.file = path.join(this.options.dir, name);
     this.db = openDatabase(this.file, false);
     this.columns = undefined;
-    this.vocabularyStale = true;
+    this.indexChanged();
     this.vocabulary = undefined;
   }
 
@@ -206,8 +229,14 @@ export class EmbeddedSearchIndex implements SearchIndex {
     if (version !== this.dataVersion) {
       this.dataVersion = version;
       this.columns = undefined;
-      this.vocabularyStale = true;
+      this.indexChanged();
     }
+  }
+
+  /** Whatever was derived from the index's contents (its words, cached matches) must be derived again. */
+  private indexChanged(): void {
+    this.vocabularyStale = true;
+    this.cache.clear();
   }
 
   // ----- writing -----
@@ -254,7 +283,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       }
     });
     write(docs);
-    this.vocabularyStale = true;
+    this.indexChanged();
   }
 
   async remove(ids: string[]): Promise<void> {
@@ -273,14 +302,14 @@ export class EmbeddedSearchIndex implements SearchIndex {
         this.columns?.delete(rowid);
       }
     })();
-    this.vocabularyStale = true;
+    this.indexChanged();
   }
 
   async clear(): Promise<void> {
     this.checkSwap();
     this.db.exec(`DELETE FROM docs; DELETE FROM fts; DELETE FROM titles;`);
     if (this.columns) this.columns = new Columns();
-    this.vocabularyStale = true;
+    this.indexChanged();
   }
 
   // ----- in-memory columns -----
@@ -348,19 +377,48 @@ export class EmbeddedSearchIndex implements SearchIndex {
 
   // ----- reading -----
 
-  private compile(q: string | undefined): CompiledQuery {
-    return q && q.trim() ? compileQuery(q, this.getVocabulary(), this.synonyms) : { terms: { exact: new Set(), prefixes: [] } };
+  private compile(q: string | undefined, options: CompileOptions = {}): CompiledQuery {
+    return compileQuery(q ?? '', this.getVocabulary(), this.synonyms, options);
   }
 
   /**
    * Matching rowids, without scores. Measured on 100,000 records: FTS5
    * returns rowids at ~0.1 µs each (as one group_concat string), while
    * bm25 costs ~1 µs per row, so scores are computed only where ranking
-   * needs them (see ranks()).
+   * needs them (see scoreInto()).
    */
   private matchRowids(match: string, table: 'fts' | 'titles'): Int32Array {
-    const list = this.db.prepare(`SELECT group_concat(rowid) FROM ${table} WHERE ${table} MATCH ?`).pluck().get(match) as string | null;
-    return parseIds(list);
+    const key = `rows\u0000${table}\u0000${match}`;
+    const cached = this.cache.get<Int32Array>(key);
+    if (cached) return cached;
+    const rows = parseIds(this.db.prepare(`SELECT group_concat(rowid) FROM ${table} WHERE ${table} MATCH ?`).pluck().get(match) as string | null);
+    if (rows.length >= CACHE_MIN_ROWS) this.cache.set(key, rows);
+    return rows;
+  }
+
+  /** How many titles match (cached: the titles path asks it of every broad query). */
+  private titleCount(match: string): number {
+    const key = `count\u0000${match}`;
+    const cached = this.cache.get<Int32Array>(key);
+    if (cached) return cached[0]!;
+    const count = this.db.prepare('SELECT count(*) FROM titles WHERE titles MATCH ?').pluck().get(match) as number;
+    this.cache.set(key, Int32Array.of(count));
+    return count;
+  }
+
+  /** bm25 ranks of a match's rows, as [rowid, rank, rowid, rank…] (cached when there are many: ~1–10 µs a row). */
+  private ranks(rankMatch: string, table: 'fts' | 'titles'): Float64Array {
+    const key = `ranks\u0000${table}\u0000${rankMatch}`;
+    const cached = this.cache.get<Float64Array>(key);
+    if (cached) return cached;
+    const rows = this.db.prepare(`SELECT rowid, rank FROM ${table} WHERE ${table} MATCH ?`).raw().all(rankMatch) as [number, number][];
+    const pairs = new Float64Array(rows.length * 2);
+    rows.forEach(([rowid, rank], i) => {
+      pairs[2 * i] = rowid;
+      pairs[2 * i + 1] = rank;
+    });
+    if (rows.length >= CACHE_MIN_SCORED) this.cache.set(key, pairs);
+    return pairs;
   }
 
   /**
@@ -369,108 +427,130 @@ export class EmbeddedSearchIndex implements SearchIndex {
    * so a query scores all its matches only when there are at most
    * FULL_RANK_LIMIT; otherwise it scores the matches in the titles table
    * (title weight dominates anyway), up to TITLE_RANK_LIMIT, and the other
-   * hits follow, newest first. Returns the scored rowids so the scratch can
-   * be reset.
+   * hits follow, newest first. Ranks come in tiers (see below), each tier's
+   * rows before the next's. Returns the scored rowids so the scratch can be
+   * reset.
    */
-  private scoreInto(compiled: CompiledQuery, total: number, table: 'fts' | 'titles'): number[] {
-    let sql: string;
-    if (table === 'fts' && total <= FULL_RANK_LIMIT) sql = 'SELECT rowid, rank FROM fts WHERE fts MATCH ?';
-    else {
-      if (table === 'fts' && (this.db.prepare('SELECT count(*) FROM titles WHERE titles MATCH ?').pluck().get(compiled.match!) as number) > TITLE_RANK_LIMIT) return [];
-      sql = 'SELECT rowid, rank FROM titles WHERE titles MATCH ?';
-    }
-    const rows = this.db.prepare(sql).raw().all(compiled.rankMatch!) as [number, number][];
+  private scoreInto(compiled: CompiledQuery, total: number, table: 'fts' | 'titles', keep: number, reading?: Reading): number[] {
+    const scoring: 'fts' | 'titles' = table === 'fts' && total <= FULL_RANK_LIMIT ? 'fts' : 'titles';
     const scored: number[] = [];
-    for (const [rowid, rank] of rows) {
-      if (rowid >= this.rankScratch.length) continue;
-      this.rankScratch[rowid] = rank;
-      scored.push(rowid);
+    // Tiers, best first, each below every bm25 rank of the one before: the likeliest reading of a typo, then the
+    // synonyms as typed, then everything. A tier that fills the page leaves the next unscored (newest first).
+    const tiers: [match: string, rankMatch: string, tier: number][] = [];
+    if (reading) tiers.push([reading.compiled.match!, reading.compiled.rankMatch!, READING_TIER]);
+    if (compiled.typedRankMatch) tiers.push([compiled.typedRankMatch, compiled.typedRankMatch, TYPED_TIER]);
+    tiers.push([compiled.match!, compiled.rankMatch!, 0]);
+    // Scoring the titles is for large matches, and only up to TITLE_RANK_LIMIT of them. The tiers are subsets of the
+    // whole match, so when it fits they all do.
+    const allFit = scoring === 'fts' || table === 'titles' || this.titleCount(compiled.match!) <= TITLE_RANK_LIMIT;
+    for (const [match, rankMatch, tier] of tiers) {
+      if (tier === 0 && scored.length >= keep) break;
+      if (!allFit && (tier === 0 || this.titleCount(match) > TITLE_RANK_LIMIT)) continue;
+      const pairs = this.ranks(rankMatch, scoring);
+      for (let i = 0; i < pairs.length; i += 2) {
+        const rowid = pairs[i]!;
+        if (rowid >= this.rankScratch.length || this.rankScratch[rowid]) continue;
+        this.rankScratch[rowid] = pairs[i + 1]! - tier;
+        scored.push(rowid);
+      }
     }
     return scored;
   }
 
   /**
    * Runs the whole query: match, then one pass over the hits applying access,
-   * filters and geo, counting facets and keeping the best `keep` by the sort.
+   * filters and geo, counting facets and keeping the best `keep` by the sort
+   * (scan.ts). Typos, see correct.ts:
+   *   - a query with unknown words matches their typo neighbours, and ranks
+   *     its likeliest reading first;
+   *   - one that finds nothing as typed answers for the likeliest reading
+   *     with typos allowed on its known words too;
+   *   - with `offer`, one that finds little (its words are real but rare)
+   *     keeps its results and looks for a reading that finds more.
+   * `offer` is the reading to propose ("did you mean"), with a row of it in
+   * scope to take its spelling from; `terms` are the words to mark in hits.
    */
-  private run(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo' | 'sort'>, keep: number, table: 'fts' | 'titles' = 'fts') {
+  private run(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo' | 'sort'>, keep: number, options: { table?: 'fts' | 'titles'; offer?: boolean } = {}) {
     this.checkSwap();
+    const table = options.table ?? 'fts';
     const c = this.loadColumns();
+    const scope = scopeOf(c, query);
     const compiled = this.compile(query.q);
-    const text = compiled.match;
-    const rowids = text ? this.matchRowids(text, table) : c.all();
-
-    // The viewer's tokens; the access check is part of the one pass, so nothing unseen is counted.
-    const allowed = new Uint8Array(c.accessTokens.names.length);
-    for (const token of viewerAccessTokens(query.viewer)) {
-      const id = c.accessTokens.ids.get(token);
-      if (id !== undefined) allowed[id] = 1;
+    if (!compiled.match) {
+      const browse = scan(c, c.all(), scope, keep, comparator(query.sort ?? 'date-desc', c));
+      return { compiled, terms: compiled.terms, ...browse, offer: undefined };
     }
-    // Filters: each facet with values is a group; a document must hit every group.
-    const valueGroup = new Int8Array(c.values.names.length).fill(-1);
-    let groups = 0;
-    let impossible = false;
-    for (const facet of FACETS) {
-      const wanted = query.filters?.[facet];
-      if (!wanted || wanted.length === 0) continue;
-      let any = false;
-      for (const value of wanted) {
-        const id = c.values.ids.get(`${facet}\u0000${value}`);
-        if (id !== undefined) {
-          valueGroup[id] = groups;
-          any = true;
-        }
-      }
-      if (!any) impossible = true;
-      groups++;
-    }
-    const fullMask = (1 << groups) - 1;
-    const geo = query.geo;
+    const sort = query.sort ?? 'relevance';
+    const rowids = this.matchRowids(compiled.match, table);
+    // A reading is a subset of the match (the same words, each typo's neighbours narrowed to one): none if it is empty.
+    const reading = rowids.length && compiled.slots.some((s) => s.required) ? this.likeliestReading(compiled, c, scope, table) : undefined;
+    const outcome = this.rankedScan(compiled, rowids, c, scope, keep, sort, table, reading);
+    if (reading) return { compiled, terms: compiled.terms, ...outcome, offer: reading };
 
-    const sort = query.sort ?? (text ? 'relevance' : 'date-desc');
+    // Few or no results are the words' fault only if the words match little, or there are no filters to blame.
+    const wordsAtFault = rowids.length < FEW_RESULTS || !narrowed(query);
+    const little = options.offer && outcome.total < FEW_RESULTS;
+    if ((outcome.total > 0 && !little) || !wordsAtFault) return { compiled, terms: compiled.terms, ...outcome, offer: undefined };
+    const wide = this.compile(query.q, { widenKnown: true });
+    const found = wide.slots.some((s) => !s.required) ? this.likeliestReading(wide, c, scope, table) : undefined;
+    if (!found) return { compiled, terms: compiled.terms, ...outcome, offer: undefined };
+    const rows = this.matchRowids(found.compiled.match!, table);
+    if (outcome.total === 0) {
+      // Nothing as typed: the answer is the likeliest reading's records (not every pairing of every word's neighbours).
+      const answer = this.rankedScan(found.compiled, rows, c, scope, keep, sort, table);
+      return { compiled, terms: found.compiled.terms, ...answer, offer: found };
+    }
+    // Little as typed: the results stay as typed (the words are real), and a reading that finds more is offered.
+    const more = scan(c, rows, scope, 0, comparator('date-desc', c));
+    return { compiled, terms: compiled.terms, ...outcome, offer: more.total > outcome.total ? found : undefined };
+  }
+
+  /** Scores (for relevance, the reading's rows first) and scans. */
+  private rankedScan(compiled: CompiledQuery, rowids: Int32Array, c: Columns, scope: Scope, keep: number, sort: SortOrder, table: 'fts' | 'titles', reading?: Reading): ScanResult {
     let scored: number[] | undefined;
-    if (sort === 'relevance' && text && keep > 0) {
+    if (sort === 'relevance' && keep > 0) {
       if (this.rankScratch.length < c.size) this.rankScratch = new Float64Array(c.size + 1024);
-      scored = this.scoreInto(compiled, rowids.length, table);
+      scored = this.scoreInto(compiled, rowids.length, table, keep, reading);
     }
-    const counts = new Int32Array(c.values.names.length);
-    const top = new TopK(keep, comparator(sort, c, scored ? this.rankScratch : undefined));
-    let total = 0;
-    const { start, flat, accessCount, valueCount } = c;
-    if (!impossible) {
-      for (let i = 0; i < rowids.length; i++) {
-        const rowid = rowids[i]!;
-        if (rowid >= c.size) continue;
-        const s = start[rowid]!;
-        if (s < 0) continue;
-        const ac = accessCount[rowid]!;
-        let visible = false;
-        for (let k = s; k < s + ac; k++) {
-          if (allowed[flat[k]!]) {
-            visible = true;
-            break;
-          }
-        }
-        if (!visible) continue;
-        const vs = s + ac;
-        const ve = vs + valueCount[rowid]!;
-        if (groups) {
-          let mask = 0;
-          for (let k = vs; k < ve; k++) {
-            const g = valueGroup[flat[k]!]!;
-            if (g >= 0) mask |= 1 << g;
-          }
-          if (mask !== fullMask) continue;
-        }
-        if (geo && !(haversineKm(geo.lat, geo.lon, c.lat[rowid]!, c.lon[rowid]!) <= geo.km)) continue;
-        total++;
-        for (let k = vs; k < ve; k++) counts[flat[k]!]!++;
-        top.push(rowid);
+    try {
+      return scan(c, rowids, scope, keep, comparator(sort, c, scored ? this.rankScratch : undefined));
+    } finally {
+      if (scored) for (const rowid of scored) this.rankScratch[rowid] = 0;
+    }
+  }
+
+  /**
+   * The likeliest reading of a query's possible typos that finds a record in
+   * scope (the viewer may see it, and it passes the filters), and that
+   * record; undefined when none of the first MAX_ATTEMPTS does. Checking
+   * scope here is what keeps "did you mean" from proposing a word only
+   * hidden records contain. A reading is matched word for word, without
+   * synonyms (the records that say what was meant), and only until its
+   * first record in scope: FTS5 yields matches lazily, in rowid order.
+   */
+  private likeliestReading(compiled: CompiledQuery, c: Columns, scope: Scope, table: 'fts' | 'titles'): Reading | undefined {
+    for (const corrections of correctionAttempts(compiled.slots)) {
+      const fixed = compileQuery(correctedSearchText(compiled, corrections), this.getVocabulary(), NO_SYNONYMS);
+      if (!fixed.match) continue;
+      // Most records are in scope, so the first few rows usually settle it; past them (a narrow filter), one
+      // group_concat is cheaper than stepping row by row (~0.1 µs a row against ~1 µs).
+      let seen = 0;
+      for (const rowid of this.db.prepare(`SELECT rowid FROM ${table} WHERE ${table} MATCH ? LIMIT ${READING_PEEK}`).pluck().iterate(fixed.match) as IterableIterator<number>) {
+        seen++;
+        if (admits(c, scope, rowid)) return { corrections, compiled: fixed, rowid };
       }
+      if (seen < READING_PEEK) continue;
+      const rows = this.matchRowids(fixed.match, table);
+      for (let i = READING_PEEK; i < rows.length; i++) if (admits(c, scope, rows[i]!)) return { corrections, compiled: fixed, rowid: rows[i]! };
     }
-    const best = top.sorted();
-    if (scored) for (const rowid of scored) this.rankScratch[rowid] = 0;
-    return { compiled, total, counts, best };
+    return undefined;
+  }
+
+  /** The "did you mean" text: the query with its corrected words, spelled as a record in scope spells them. */
+  private didYouMean(compiled: CompiledQuery, offer: Reading): string {
+    const body = this.db.prepare('SELECT body FROM docs WHERE rowid = ?').pluck().get(offer.rowid) as string | undefined;
+    const texts = body ? TEXT_FIELDS.flatMap((f) => (JSON.parse(body) as SearchDocument).text[f]) : [];
+    return correctedQueryText(compiled, offer.corrections, spellingsIn(texts, offer.corrections.values()));
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -478,7 +558,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const pageSize = Math.min(Math.max(query.pageSize ?? 20, 0), MAX_PAGE_SIZE);
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const offset = (page - 1) * pageSize;
-    const { compiled, total, counts, best } = this.run(query, offset + pageSize);
+    const { compiled, terms, total, counts, best, offer } = this.run(query, offset + pageSize, { offer: true });
 
     const staff = isStaffViewer(query.viewer);
     const facets: Partial<Record<Facet, FacetCount[]>> = {};
@@ -506,11 +586,12 @@ export class EmbeddedSearchIndex implements SearchIndex {
         type: doc.type,
         title: doc.title,
         ...(doc.date ? { date: doc.date } : {}),
-        titleHighlight: highlight(title, compiled.terms),
-        snippet: snippet([...passages, ...doc.text.transcript, ...doc.text.fulltext], compiled.terms),
+        titleHighlight: highlight(title, terms),
+        snippet: snippet([...passages, ...doc.text.transcript, ...doc.text.fulltext], terms),
       };
     });
-    return { hits, total, page, pageSize, facets, tookMs: performance.now() - started };
+    const didYouMean = offer ? this.didYouMean(compiled, offer) : undefined;
+    return { hits, total, page, pageSize, facets, ...(didYouMean ? { didYouMean } : {}), tookMs: performance.now() - started };
   }
 
   async count(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo'>): Promise<number> {
@@ -521,7 +602,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const limit = Math.min(Math.max(query.limit ?? 5, 1), 20);
     if (!query.q.trim()) return [];
     // Suggestions come only from titles of records the viewer may see: the same access pass as search.
-    const { best } = this.run({ q: query.q, viewer: query.viewer, sort: 'relevance' }, limit, 'titles');
+    const { best } = this.run({ q: query.q, viewer: query.viewer, sort: 'relevance' }, limit, { table: 'titles' });
     const getBody = this.db.prepare('SELECT body FROM docs WHERE rowid = ?').pluck();
     return best.map((rowid) => {
       const doc = JSON.parse(getBody.get(rowid) as string) as SearchDocument;
@@ -544,75 +625,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 }
 
-/** Keeps the best k items by a comparator (a bounded max-heap of the worst kept item). */
-class TopK {
-  private readonly heap: number[] = [];
-  constructor(
-    private readonly k: number,
-    private readonly better: (a: number, b: number) => number,
-  ) {}
-  push(item: number): void {
-    if (this.k <= 0) return;
-    const h = this.heap;
-    if (h.length < this.k) {
-      h.push(item);
-      let i = h.length - 1;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (this.better(h[parent]!, h[i]!) >= 0) break;
-        [h[parent], h[i]] = [h[i]!, h[parent]!];
-        i = parent;
-      }
-    } else if (this.better(item, h[0]!) < 0) {
-      h[0] = item;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let worst = i;
-        if (l < h.length && this.better(h[l]!, h[worst]!) > 0) worst = l;
-        if (r < h.length && this.better(h[r]!, h[worst]!) > 0) worst = r;
-        if (worst === i) break;
-        [h[worst], h[i]] = [h[i]!, h[worst]!];
-        i = worst;
-      }
-    }
-  }
-  sorted(): number[] {
-    return [...this.heap].sort(this.better);
-  }
-}
-
-/** Negative when rowid a sorts before rowid b. Ties fall back to date, then title, then rowid, so pages are stable. */
-function comparator(sort: NonNullable<SearchQuery['sort']>, c: Columns, ranks?: Float64Array) {
-  const byTitle = (a: number, b: number) => {
-    const ta = c.title[a]!;
-    const tb = c.title[b]!;
-    return ta < tb ? -1 : ta > tb ? 1 : a - b;
-  };
-  const byDate = (dir: 1 | -1) => (a: number, b: number) => {
-    const da = c.date[a]!;
-    const db = c.date[b]!;
-    if (Number.isNaN(da) !== Number.isNaN(db)) return Number.isNaN(da) ? 1 : -1; // undated last
-    return da !== db && !Number.isNaN(da) ? dir * (da - db) : byTitle(a, b);
-  };
-  const newest = byDate(-1);
-  switch (sort) {
-    case 'title':
-      return byTitle;
-    case 'date-asc':
-      return byDate(1);
-    case 'date-desc':
-      return newest;
-    case 'relevance':
-      // Unscored hits (rank 0) follow every scored one: bm25 ranks are negative.
-      return ranks ? (a: number, b: number) => ranks[a]! - ranks[b]! || newest(a, b) : newest;
-  }
-}
-
 /** The most rows one query scores with bm25 in the full text, and in the titles (see scoreInto). */
 export const FULL_RANK_LIMIT = 2000;
 export const TITLE_RANK_LIMIT = 8000;
+/** Matches and scorings smaller than these are cheap to redo, and not cached. */
+const CACHE_MIN_ROWS = 2000;
+const CACHE_MIN_SCORED = 200;
+/** Subtracted from bm25 ranks (small, negative, never 0) to sort tiers: the likeliest reading of a typo, then synonyms as typed. */
+const READING_TIER = 2e6;
+const TYPED_TIER = 1e6;
 
 /** "3,17,42" → Int32Array, without building an array of strings. */
 function parseIds(list: string | null): Int32Array {

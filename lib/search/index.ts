@@ -11,17 +11,19 @@ import type { HeritageRecord } from '../records/schema';
 import { loadVocabularies, type Vocabularies } from '../records/vocabularies';
 import { getBuffer, NotFoundError, type ObjectStore } from '../storage';
 import { derivativeKey, readDerivativeManifest } from '../media/manifest';
-import { synonymGroups, toSearchDocument, type MediaText } from './document';
+import { toSearchDocument, type MediaText } from './document';
 import { EmbeddedSearchIndex } from './embedded';
 import { MeilisearchIndex } from './meilisearch';
+import { synonymGroups } from './synonyms';
 import type { SearchDocument, SearchIndex } from './types';
 
 export * from './types';
-export { toSearchDocument, synonymGroups } from './document';
+export { toSearchDocument } from './document';
+export { SYNONYMS, synonymGroups } from './synonyms';
 export { EmbeddedSearchIndex } from './embedded';
 export { MeilisearchIndex } from './meilisearch';
 
-/** The configured engine. Vocabularies (for community-name synonyms) are read from CONTENT_DIR unless given. */
+/** The configured engine. Vocabularies (for community-name synonyms, see synonyms.ts) are read from CONTENT_DIR unless given. */
 export async function openSearchIndex(config: Config, vocab: Vocabularies = loadVocabularies(config.contentDir)): Promise<SearchIndex> {
   const synonyms = synonymGroups(vocab);
   if (config.search.driver === 'meilisearch') {

@@ -12,10 +12,17 @@
  *   holds whatever the tokenizer does with đ).
  * - Access and facet filters are built from fixed attribute names and
  *   quoted values, never by pasting user input into the filter language.
+ * - Typos and synonyms follow the embedded engine: one typo from 4 letters,
+ *   two from 9 (text.ts TYPOS), the synonym groups of synonyms.ts; exact
+ *   matches rank above typo matches (the `typo` ranking rule). "Did you
+ *   mean" comes from the words the returned hits matched (their highlights),
+ *   so it only ever holds words of records the viewer may see.
  */
 import { Meilisearch, MeilisearchApiError, type Index, type Settings } from 'meilisearch';
 import { isStaffViewer, viewerAccessTokens } from '../access/policy';
-import { fold } from './text';
+import { correctionFromMatches } from './correct';
+import { buildSynonymTable, type SynonymTable } from './query';
+import { fold, TYPOS, wordSpans } from './text';
 import {
   FACETS,
   MAX_PAGE_SIZE,
@@ -86,7 +93,7 @@ export function meiliSettings(synonyms: string[][]): Settings {
     filterableAttributes: [...FACETS, 'access', '_geo'],
     sortableAttributes: ['date_num', 'title_sort', '_geo'],
     rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
-    typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } },
+    typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: TYPOS.one, twoTypos: TYPOS.two } },
     synonyms: map,
     faceting: { maxValuesPerFacet: 200 },
     pagination: { maxTotalHits: 100_000 },
@@ -125,6 +132,29 @@ function segments(formatted: string): Segment[] {
   return out;
 }
 
+/**
+ * The words Meilisearch marked as matches in a hit's formatted fields
+ * (strings or lists of strings), each whole: a prefix match marks only the
+ * typed part ("<em>buff</em>alo"), and a correction needs the word.
+ */
+export function highlightedWords(formatted: Record<string, unknown> | undefined): string[] {
+  const out: string[] = [];
+  for (const value of Object.values(formatted ?? {})) {
+    for (const text of Array.isArray(value) ? value : [value]) {
+      if (typeof text !== 'string' || !text.includes(PRE)) continue;
+      let clean = '';
+      const marked: [number, number][] = [];
+      for (const [i, part] of text.split(PRE).entries()) {
+        const close = i === 0 ? -1 : part.indexOf(POST);
+        if (close >= 0) marked.push([clean.length, clean.length + close]);
+        clean += part.replace(POST, '');
+      }
+      for (const span of wordSpans(clean)) if (marked.some(([from, to]) => from < span.end && to > span.start)) out.push(span.word);
+    }
+  }
+  return out;
+}
+
 export interface MeilisearchOptions {
   host: string;
   apiKey?: string;
@@ -138,10 +168,12 @@ export class MeilisearchIndex implements SearchIndex {
   readonly engine = 'meilisearch' as const;
   private readonly client: Meilisearch;
   private readonly index: Index<MeiliDocument>;
+  private readonly synonyms: SynonymTable;
 
   constructor(private readonly options: MeilisearchOptions) {
     this.client = new Meilisearch({ host: options.host, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
     this.index = this.client.index<MeiliDocument>(options.index);
+    this.synonyms = buildSynonymTable(options.synonyms);
   }
 
   /** Creates the index if needed and applies the declared settings where they differ. Safe to call on every start. */
@@ -201,7 +233,8 @@ export class MeilisearchIndex implements SearchIndex {
       hitsPerPage: pageSize,
       ...(sort === 'relevance' ? {} : { sort: [sort === 'title' ? 'title_sort:asc' : `date_num:${sort === 'date-asc' ? 'asc' : 'desc'}`] }),
       attributesToRetrieve: ['id', 'slug', 'title_vi', 'title_en', 'date', 'type'],
-      attributesToHighlight: [titleAttr, 'title_vi'],
+      // Titles, subjects and places are short; the long fields are highlighted inside their crops only.
+      attributesToHighlight: ['title_vi', 'title_en', 'subjects', 'place', 'description', 'transcript', 'fulltext'],
       attributesToCrop: ['description', 'transcript', 'fulltext'],
       cropLength: 24,
       highlightPreTag: PRE,
@@ -234,7 +267,9 @@ export class MeilisearchIndex implements SearchIndex {
         .map(([value, count]) => ({ value, count }))
         .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     }
-    return { hits, total: response.totalHits ?? 0, page, pageSize, facets: facetCounts, tookMs: performance.now() - started };
+    // From the hits' own highlighted words: the hits are filtered by access, so the words are the viewer's to see.
+    const didYouMean = text ? correctionFromMatches(text, response.hits.map((hit) => highlightedWords(hit._formatted)), this.synonyms) : undefined;
+    return { hits, total: response.totalHits ?? 0, page, pageSize, facets: facetCounts, ...(didYouMean ? { didYouMean } : {}), tookMs: performance.now() - started };
   }
 
   async count(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo'>): Promise<number> {

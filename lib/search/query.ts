@@ -5,20 +5,26 @@
  *   - every word must match (AND), in folded form (no diacritics, đ = d);
  *   - the last word also matches as a prefix (search as you type);
  *   - a word the index has never seen is widened to the index words within
- *     1 typo (5+ letters) or 2 typos (9+ letters). A word the index knows is
- *     taken as meant, so typo variants never outrank exact matches;
- *   - a community name (Katu, Cơ Tu, Sedang…) matches all its other names;
+ *     1 typo (4+ letters) or 2 typos (9+ letters). A word the index knows is
+ *     taken as meant, so typo variants never outrank exact matches; only
+ *     when that finds nothing does the engine widen known words too
+ *     (`widenKnown`);
+ *   - a name in the synonym list (Katu, Cơ Tu, nhà rông, gươl…) matches all
+ *     its other names;
  *   - when the query carries diacritics, an extra clause on the `exact`
  *     column (original spelling) adds score to records spelled exactly so.
  *     It is ANDed in as `(exact OR last-word)`, which keeps the match set
  *     unchanged while still contributing to bm25.
+ *
+ * It also says which words may be typos and what they may be meant as
+ * (`slots`), for the "did you mean" of correct.ts.
  */
-import { allowedTypos, exactForm, fold, words, type MatchTerms } from './text';
+import { allowedTypos, exactForm, fold, wordSpans, words, type MatchTerms } from './text';
 
 export interface Vocabulary {
   has(term: string): boolean;
   hasPrefix(prefix: string): boolean;
-  /** Index terms within `maxTypos` of the word. */
+  /** Index terms within `maxTypos` of the word, likeliest first (fewest typos, then most documents). */
   near(word: string, maxTypos: number): string[];
 }
 
@@ -49,30 +55,82 @@ function distinctive(phrase: string[]): boolean {
 export const MAX_QUERY_WORDS = 10;
 /** Prefixes of one letter would expand to half the vocabulary. */
 export const MIN_PREFIX = 2;
+/** Typo variants ORed into one word's clause: enough for any real typo, few enough to keep FTS5 fast. */
+const MAX_VARIANTS = 20;
+/** Readings of a typo tried for "did you mean" (each costs one FTS5 match). */
+const MAX_CANDIDATES = 3;
 
-type Node = { kind: 'term'; word: string; prefix: boolean; variants: string[] } | { kind: 'synonyms'; phrases: string[][]; prefixPhrase?: string[] };
+/** A word of the query: folded, and where it stands in the (NFC) text, so a correction can replace it in place. */
+export interface QueryWord {
+  folded: string;
+  start: number;
+  end: number;
+}
 
-export interface CompiledQuery {
+export interface ParsedQuery {
+  /** The query in NFC, which the word offsets refer to. */
+  text: string;
+  words: QueryWord[];
+  /** The last word is still being typed (no space after it): it is matched as a prefix. */
+  typingLast: boolean;
+}
+
+/** Splits a query into folded words (at most MAX_QUERY_WORDS), dropping a lone letter typed after other words. */
+export function parseQuery(q: string): ParsedQuery {
+  const text = q.normalize('NFC');
+  let list = wordSpans(text)
+    .map((s) => ({ folded: fold(s.word), start: s.start, end: s.end }))
+    .filter((w) => w.folded.length > 0)
+    .slice(0, MAX_QUERY_WORDS);
+  // A query that ends in a space has its last word complete: no prefix.
+  const typingLast = !/\s$/.test(text);
+  // One letter typed after other words ("le hoi d") would expand to a tenth of the vocabulary: answer for the words before it.
+  if (typingLast && list.length > 1 && list[list.length - 1]!.folded.length < MIN_PREFIX) list = list.slice(0, -1);
+  return { text, words: list, typingLast };
+}
+
+/** A word that may be a typo, and the index words it may be meant as, likeliest first. */
+export interface CorrectionSlot {
+  /** Index into the query's words. */
+  at: number;
+  candidates: string[];
+  /** True when the index does not know the word (nothing matches it as typed); false for a known but widened word. */
+  required: boolean;
+}
+
+type Node = { kind: 'term'; word: string; prefix: boolean; variants: string[] } | { kind: 'synonyms'; typed: string[]; phrases: string[][]; prefixPhrase?: string[] };
+
+export interface CompiledQuery extends ParsedQuery {
   /** FTS5 MATCH expression over all columns (undefined: nothing to match, list everything). */
   match?: string;
   /** The match with the exact-spelling clause, for scoring. */
   rankMatch?: string;
-  /** The same match restricted to some text columns (the exact-spelling clause included): for ranking in tiers. */
-  matchIn?: (columns?: readonly string[]) => string;
+  /**
+   * When the query names something from the synonym list: the match with the names as typed (and the
+   * exact-spelling clause), so that records saying what the visitor said rank above those found only through
+   * another name. (bm25 sums over the OR'd names, and would favour a record that happens to use many of them.)
+   */
+  typedRankMatch?: string;
   /** What to mark in snippets. */
   terms: MatchTerms;
+  /** Words that may be typos (see CorrectionSlot). */
+  slots: CorrectionSlot[];
+}
+
+export interface CompileOptions {
+  /** Also widen words the index knows (4+ letters) to their typo neighbours: for a query that found nothing as typed. */
+  widenKnown?: boolean;
 }
 
 const quote = (token: string) => `"${token.replace(/"/g, '""')}"`;
 
-export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: SynonymTable): CompiledQuery {
-  let tokens = words(fold(q)).slice(0, MAX_QUERY_WORDS);
+export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: SynonymTable, options: CompileOptions = {}): CompiledQuery {
+  const parsed = parseQuery(q);
+  const tokens = parsed.words.map((w) => w.folded);
+  const { typingLast } = parsed;
   const terms: MatchTerms = { exact: new Set(), prefixes: [] };
-  // A query that ends in a space has its last word complete: no prefix.
-  const typingLast = !/\s$/.test(q);
-  // One letter typed after other words ("le hoi d") would expand to a tenth of the vocabulary: answer for the words before it.
-  if (typingLast && tokens.length > 1 && tokens[tokens.length - 1]!.length < MIN_PREFIX) tokens = tokens.slice(0, -1);
-  if (tokens.length === 0) return { terms };
+  const slots: CorrectionSlot[] = [];
+  if (tokens.length === 0) return { ...parsed, terms, slots };
 
   const nodes: Node[] = [];
   for (let i = 0; i < tokens.length; ) {
@@ -81,8 +139,8 @@ export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: Synony
       // Still typing the name's last word ("le hoi co" may become "le hoi cong"): keep the prefix too.
       const endsQuery = i + synonym.length === tokens.length && typingLast;
       const typed = tokens.slice(i, i + synonym.length);
-      nodes.push({ kind: 'synonyms', phrases: synonym.phrases, ...(endsQuery ? { prefixPhrase: typed } : {}) });
-      for (const phrase of synonym.phrases) for (const t of phrase) terms.exact.add(t);
+      nodes.push({ kind: 'synonyms', typed, phrases: synonym.phrases, ...(endsQuery ? { prefixPhrase: typed } : {}) });
+      for (const phrase of [typed, ...synonym.phrases]) for (const t of phrase) terms.exact.add(t);
       if (endsQuery) terms.prefixes.push(typed[typed.length - 1]!);
       i += synonym.length;
       continue;
@@ -90,9 +148,13 @@ export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: Synony
     const word = tokens[i]!;
     const last = i === tokens.length - 1;
     const prefix = last && typingLast && word.length >= MIN_PREFIX;
+    const budget = allowedTypos(word);
     let variants: string[] = [];
-    const known = vocabulary.has(word) || (prefix && vocabulary.hasPrefix(word));
-    if (!known && allowedTypos(word) > 0) variants = vocabulary.near(word, allowedTypos(word)).slice(0, 20);
+    const isWord = vocabulary.has(word);
+    const known = isWord || (prefix && vocabulary.hasPrefix(word));
+    if (budget > 0 && !known) variants = vocabulary.near(word, budget).slice(0, MAX_VARIANTS);
+    else if (budget > 0 && isWord && options.widenKnown) variants = vocabulary.near(word, budget).filter((v) => v !== word).slice(0, MAX_VARIANTS);
+    if (variants.length) slots.push({ at: i, candidates: variants.slice(0, MAX_CANDIDATES), required: !known });
     nodes.push({ kind: 'term', word, prefix, variants });
     terms.exact.add(word);
     for (const v of variants) terms.exact.add(v);
@@ -105,21 +167,37 @@ export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: Synony
       ? `(${[quote(n.word), ...(n.prefix ? [`${quote(n.word)}*`] : []), ...n.variants.map(quote)].join(' OR ')})`
       : `(${[...n.phrases.map((p) => quote(p.join(' '))), ...(n.prefixPhrase ? [`${quote(n.prefixPhrase.join(' '))}*`] : [])].join(' OR ')})`;
 
-  const folded = nodes.map(node).join(' AND ');
-  const exactWords = words(exactForm(q))
+  const exactWords = words(exactForm(parsed.text))
     .slice(0, MAX_QUERY_WORDS)
     .filter((w) => fold(w) !== w);
-  // No column filter means all columns: the exact column only repeats the strong fields' words, so the match set is the
-  // same, and FTS5 skips position checks (measured 5x faster on common words).
-  const matchIn = (columns?: readonly string[]) => {
-    const filter = columns ? `{${columns.join(' ')}} : ` : '';
-    const inColumns = `${filter}(${folded})`;
-    return exactWords.length
-      ? `${inColumns} AND ({exact} : (${exactWords.map(quote).join(' OR ')}) OR ${filter}${node(nodes[nodes.length - 1]!)})`
-      : inColumns;
+  // Every match has the last word's clause, so `(X OR last)` ANDed in keeps the match set and adds X's score. No column
+  // filter means all columns: the exact column only repeats the strong fields' words, so the match set is the same,
+  // and FTS5 skips position checks (measured 5x faster on common words).
+  const ranked = (list: Node[]) => {
+    const body = list.map(node).join(' AND ');
+    return exactWords.length ? `(${body}) AND ({exact} : (${exactWords.map(quote).join(' OR ')}) OR ${node(list[list.length - 1]!)})` : `(${body})`;
   };
-  // Which records match does not depend on the exact-spelling clause, only their score: finding them skips it.
-  return { match: `(${folded})`, rankMatch: matchIn(), matchIn, terms };
+  const asTyped = (n: Node): Node => (n.kind === 'synonyms' ? { ...n, phrases: [n.typed] } : n);
+  return {
+    ...parsed,
+    // Which records match does not depend on the exact-spelling clause, only their score: finding them skips it.
+    match: `(${nodes.map(node).join(' AND ')})`,
+    rankMatch: ranked(nodes),
+    ...(nodes.some((n) => n.kind === 'synonyms') ? { typedRankMatch: ranked(nodes.map(asTyped)) } : {}),
+    terms,
+    slots,
+  };
+}
+
+/** Where the query's words are names from the synonym list: [start, end) word ranges. */
+export function synonymRanges(tokens: string[], table: SynonymTable): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const found = matchSynonym(tokens, i, table);
+    if (found) ranges.push([i, i + found.length]);
+    i += found?.length ?? 1;
+  }
+  return ranges;
 }
 
 function matchSynonym(tokens: string[], at: number, table: SynonymTable): { length: number; phrases: string[][] } | undefined {
@@ -128,9 +206,19 @@ function matchSynonym(tokens: string[], at: number, table: SynonymTable): { leng
     for (const phrase of group) {
       if (phrase.length > tokens.length - at || (best && phrase.length <= best.length)) continue;
       if (phrase.every((t, k) => tokens[at + k] === t)) {
-        best = { length: phrase.length, phrases: uniquePhrases([phrase, ...group.filter(distinctive)]) };
+        best = { length: phrase.length, phrases: withoutCovered(uniquePhrases([phrase, ...group.filter(distinctive)])) };
       }
     }
   }
   return best;
+}
+
+/**
+ * Drops a phrase that contains another of the list ("cong chieng" when "chieng" is there): it can only match
+ * records the shorter one matches, and a phrase costs FTS5 a position check on every candidate.
+ */
+function withoutCovered(phrases: string[][]): string[][] {
+  const inside = (short: string[], long: string[]) =>
+    short.length < long.length && long.some((_, i) => i + short.length <= long.length && short.every((t, k) => long[i + k] === t));
+  return phrases.filter((p) => !phrases.some((q) => inside(q, p)));
 }

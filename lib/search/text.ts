@@ -31,9 +31,16 @@ export function wordSpans(text: string): { word: string; start: number; end: num
   return spans;
 }
 
-/** Typos allowed for a query word of this length, as Meilisearch does by default: 1 from 5 letters, 2 from 9. */
+/**
+ * Typos allowed for a (folded) query word of this length: 1 from 4 letters, 2 from 9. Meilisearch's
+ * default starts at 5, but folded Vietnamese and the archive's English are full of 4-letter words
+ * (trau, guol, gong), and a visitor who types "trua" for "trâu" or "gogn" for "gong" should still
+ * find them.
+ */
+export const TYPOS = { one: 4, two: 9 } as const;
+
 export function allowedTypos(word: string): number {
-  return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0;
+  return word.length >= TYPOS.two ? 2 : word.length >= TYPOS.one ? 1 : 0;
 }
 
 /**

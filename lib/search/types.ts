@@ -112,6 +112,13 @@ export interface SearchResult {
   page: number;
   pageSize: number;
   facets: Partial<Record<Facet, FacetCount[]>>;
+  /**
+   * "Did you mean": the query with its typos corrected to words of the index
+   * (in the query's own spelling, with or without diacritics), when its words
+   * found records only through typos, or found fewer than a few while the
+   * correction finds more. Only ever built from records the viewer may see.
+   */
+  didYouMean?: string;
   /** Milliseconds the engine took. */
   tookMs: number;
 }

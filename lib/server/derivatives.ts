@@ -2,21 +2,24 @@
  * GET/HEAD of derivatives (/api/derivatives/<id>/<d16>/<path>) and of IIIF
  * image services (/iiif/<id>/<d16>/<path>): only of a record the viewer may
  * see (read through readVisible, so a hidden record reads like a missing
- * one), only of one of its current originals, cached by shared caches only
- * when anyone may see the record.
+ * one), only of one of its current originals, cached by shared caches and
+ * readable from other origins only when anyone may see the record
+ * (lib/http/serve-object.ts).
  */
 import 'server-only';
 import type { Viewer } from '../access/policy';
 import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Archive } from '../archive';
+import { levelZeroImage, levelZeroInfo } from '../iiif/image-service';
 import { routeSegments } from '../http/request-path';
-import { notFound, serveObject, textResponse } from '../http/serve-object';
-import { IIIF_ID_PLACEHOLDER } from '../media/image';
-import { MANIFEST_FILE, digestPrefix } from '../media/manifest';
-import type { HeritageRecord } from '../records/schema';
+import { OPEN_CORS, notFound, serveObject, textResponse } from '../http/serve-object';
+import { MANIFEST_FILE, digestPrefix, readDerivativeManifest } from '../media/manifest';
+import type { HeritageRecord, MediaEntry } from '../records/schema';
 
 export interface DerivativeAccess {
   record: HeritageRecord;
+  /** The original whose derivatives these are. */
+  media: MediaEntry;
   prefix: string;
   visibility: 'public' | 'private';
 }
@@ -28,8 +31,9 @@ export async function derivativeAccess(records: Archive['records'], viewer: View
   const read = await readVisible(records, viewer, id);
   if (!read.ok) return undefined;
   const { record } = read.stored;
-  if (!record.media.some((m) => digestPrefix(m.digest) === d16)) return undefined;
-  return { record, prefix: `derivatives/${id}/${d16}`, visibility: isOpenToEveryone(record) ? 'public' : 'private' };
+  const media = record.media.find((m) => digestPrefix(m.digest) === d16);
+  if (!media) return undefined;
+  return { record, media, prefix: `derivatives/${id}/${d16}`, visibility: isOpenToEveryone(record) ? 'public' : 'private' };
 }
 
 /** A relative path inside a derivative folder, from decoded segments; undefined unless plainly one of ours. */
@@ -41,39 +45,55 @@ export function derivativePath(segments: string[]): string | undefined {
 
 type Located = { ok: true; access: DerivativeAccess; id: string; d16: string; relative: string } | { ok: false; response: Response };
 
-/** <id>/<d16>/<path> below `prefix`, checked: malformed → 400, anything not visible or not there → 404. */
-async function locate(request: Request, prefix: string, viewer: Viewer, archive: Context, headers: Record<string, string>): Promise<Located> {
+/**
+ * <id>/<d16>/<path> below `prefix`, checked: malformed → 400, anything not
+ * visible or not there → 404. Both are the same for every viewer (a hidden
+ * record reads like a missing one), so both are readable from any origin.
+ */
+async function locate(request: Request, prefix: string, viewer: Viewer, archive: Context): Promise<Located> {
   const path = routeSegments(request, prefix);
-  if (!path.ok) return { ok: false, response: textResponse(path.status, path.message, headers) };
+  if (!path.ok) return { ok: false, response: textResponse(path.status, path.message, OPEN_CORS) };
   const [id = '', d16 = '', ...rest] = path.segments;
   const relative = derivativePath(rest);
   const access = relative ? await derivativeAccess(archive.records, viewer, id, d16) : undefined;
-  if (!access || !relative) return { ok: false, response: notFound(headers) };
+  if (!access || !relative) return { ok: false, response: notFound(OPEN_CORS) };
   return { ok: true, access, id, d16, relative };
 }
 
 export async function serveDerivative(request: Request, viewer: Viewer, archive: Context): Promise<Response> {
-  const found = await locate(request, '/api/derivatives/', viewer, archive, {});
+  const found = await locate(request, '/api/derivatives/', viewer, archive);
   if (!found.ok) return found.response;
   return serveObject(request, archive.store, `${found.access.prefix}/${found.relative}`, { visibility: found.access.visibility, immutable: true });
 }
 
+const INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"';
+
 /**
  * IIIF Image API 3, level 0: info.json and the static tiles made by the
- * media pipeline, with CORS so any IIIF viewer can open them. info.json's id
- * is rewritten from the pipeline's placeholder to this service's public URL.
+ * media pipeline (any IIIF viewer can open them; CORS as for all media).
+ * info.json's id is rewritten from the pipeline's placeholder to this
+ * service's public URL, and it lists the full-image sizes that exist; the
+ * full image at `max` (required at level 0) is the largest JPEG rendition
+ * (lib/iiif/image-service.ts).
  */
 export async function serveIiifImage(request: Request, viewer: Viewer, archive: Context): Promise<Response> {
-  const cors = { 'access-control-allow-origin': '*' };
-  const found = await locate(request, '/iiif/', viewer, archive, cors);
+  const found = await locate(request, '/iiif/', viewer, archive);
   if (!found.ok) return found.response;
   const { access, id, d16, relative } = found;
+  const { visibility } = access;
   const service = `${archive.config.siteUrl}/iiif/${id}/${d16}`;
+  const tiles = `${access.prefix}/image/iiif`;
   const isInfo = relative === 'info.json';
-  return serveObject(request, archive.store, `${access.prefix}/image/iiif/${relative}`, {
-    visibility: access.visibility,
-    immutable: !isInfo,
-    headers: { ...cors, ...(isInfo ? { 'content-type': 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"' } : {}) },
-    ...(isInfo ? { transform: (text: string) => text.replaceAll(`${IIIF_ID_PLACEHOLDER}/iiif`, service).replaceAll(IIIF_ID_PLACEHOLDER, service) } : {}),
-  });
+  // Only info.json and full-image requests need to know what the pipeline made; tiles are served as they lie.
+  const derived = isInfo || relative.startsWith('full/') ? await readDerivativeManifest(archive.store, id, access.media) : undefined;
+  const image = derived?.kind === 'image' ? derived : undefined;
+  if (isInfo) {
+    return serveObject(request, archive.store, `${tiles}/info.json`, {
+      visibility,
+      headers: { 'content-type': INFO_TYPE },
+      transform: (text) => JSON.stringify(levelZeroInfo(JSON.parse(text) as Record<string, unknown>, service, image)),
+    });
+  }
+  const rendition = image ? levelZeroImage(relative, image) : undefined;
+  return serveObject(request, archive.store, rendition ? `${access.prefix}/${rendition}` : `${tiles}/${relative}`, { visibility, immutable: true });
 }

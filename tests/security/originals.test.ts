@@ -16,7 +16,7 @@ import { ANONYMOUS, type Viewer } from '@/lib/access/policy';
 import type { Archive } from '@/lib/archive';
 import { parseConfig } from '@/lib/config';
 import { IIIF_ID_PLACEHOLDER } from '@/lib/media/image';
-import { digestPrefix } from '@/lib/media/manifest';
+import { PIPELINE_VERSION, digestPrefix, manifestKey } from '@/lib/media/manifest';
 import type { MediaEntry } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';
@@ -73,6 +73,22 @@ beforeAll(async () => {
   await temp.store.put(`${prefix}/image/w320.jpg`, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), { contentType: 'image/jpeg' });
   await temp.store.put(`${prefix}/image/evil.svg`, SVG, { contentType: 'image/svg+xml' });
   await temp.store.put(`${prefix}/image/iiif/info.json`, JSON.stringify({ id: `${IIIF_ID_PLACEHOLDER}/iiif`, width: 1 }), { contentType: 'application/json' });
+  // Its derivative manifest, as the media pipeline writes it last: a manifest (IIIF) exists only for records with derived media.
+  const w320 = { file: 'image/w320.jpg', format: 'jpeg', width: 1, height: 1, bytes: 7 };
+  await temp.store.put(
+    manifestKey(openId, png.digest),
+    JSON.stringify({
+      manifestVersion: 1,
+      pipelineVersion: PIPELINE_VERSION,
+      recordId: openId,
+      source: { path: png.path, digest: png.digest, size: png.size, mime: 'image/png' },
+      createdAt: new Date().toISOString(),
+      files: [{ path: 'image/w320.jpg', bytes: 7 }, { path: 'image/iiif/info.json', bytes: 40 }],
+      kind: 'image',
+      image: { width: 1, height: 1, hasAlpha: true, renditions: [w320], thumbnail: w320, iiif: { info: 'image/iiif/info.json', tileSize: 512, width: 1, height: 1 } },
+    }),
+    { contentType: 'application/json' },
+  );
   const regPng = (await temp.records.require(registeredId)).record.media[0]!;
   await temp.store.put(`derivatives/${registeredId}/${digestPrefix(regPng.digest)}/image/w320.jpg`, Buffer.from([0xff, 0xd8, 0xff]), { contentType: 'image/jpeg' });
 }, 60_000);

@@ -46,7 +46,7 @@ const iiifManifestRoute = await import('@/app/iiif/[id]/manifest.json/route');
 const iiifCollectionRoute = await import('@/app/iiif/collection/[group]/route');
 const oaiRoute = await import('@/app/oai/route');
 const feedRoute = await import('@/app/feeds/[lang]/[file]/route');
-const sitemap = (await import('@/app/sitemap')).default;
+const sitemapRoute = await import('@/app/sitemap.xml/route');
 
 const SITE = 'https://disan.example.org';
 const vocab = loadVocabularies(path.join(ROOT, 'content'));
@@ -299,7 +299,8 @@ describe('app routes that read records themselves', () => {
 
   it('/iiif/:id/manifest.json and /iiif/collection/:group', async () => {
     const manifest = await iiifManifestRoute.GET(get(`/iiif/${id}/manifest.json`), params({ id }));
-    expect(manifest.status).toBe(200);
+    // This record has no derived media, so it has no manifest (issue #15): the manifest's content is checked above, on recordManifest.
+    expect(manifest.status).toBe(404);
     expectNoRefusedName(await manifest.text(), 'IIIF manifest route');
     const collection = await iiifCollectionRoute.GET(get('/iiif/collection/co-tu'), params({ group: 'co-tu' }));
     expect(collection.status).toBe(200);
@@ -324,6 +325,6 @@ describe('app routes that read records themselves', () => {
         expectConsenting(text, `/feeds/${lang}/${file}`);
       }
     }
-    expectNoRefusedName(JSON.stringify(await sitemap()), 'sitemap');
+    expectNoRefusedName(await (await sitemapRoute.GET()).text(), 'sitemap');
   });
 });

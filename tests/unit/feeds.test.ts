@@ -6,6 +6,7 @@ import type { StoredRecord } from '@/lib/records/repository';
 import { HeritageRecord, type RecordBodyInput } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';
+import { schemaErrors } from '../fixtures/xsd/validate';
 import { sampleBody } from '../helpers/temp-archive';
 
 const vocab = loadVocabularies(path.join(ROOT, 'content'));
@@ -82,5 +83,77 @@ describe('publication feeds', () => {
     const entry = (create(atom).end({ format: 'object' }) as { feed: { entry: { title: Record<string, string>; summary: Record<string, string> } } }).feed.entry;
     expect(entry.title).toEqual({ '@type': 'text', '#': 'Vietnamese only' });
     expect(entry.summary).toEqual({ '@type': 'text', '@xml:lang': 'vi', '#': `${'Ồ'.repeat(600)}…` });
+  });
+});
+
+// Issue #15, "Done when": every feed checked against what its format requires, by tools no one here wrote where there are any.
+describe('feeds against their formats', () => {
+  const hostile = stored('ffffffff', '2026-08-01T00:00:00.000Z', {
+    title: { vi: 'A &amp; B <b>đậm</b> &nbsp; ]]> "q" \u0007', en: 'Title & <i>x</i> ]]>' },
+    description: { vi: 'Mô tả <script>alert(1)</script> & &lt;b&gt;', en: 'Only English & <this>' },
+  });
+  const all = [...records, hostile];
+  const feed = (lang: 'vi' | 'en', file: 'atom.xml' | 'rss.xml' | 'feed.json') => renderFeed({ lang, siteUrl: 'https://disan.example.org', records: all, vocab }, file);
+
+  type Node = Record<string, unknown>;
+  const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+  it.each(['vi', 'en'] as const)('Atom (%s) is valid against the RELAX NG schema of RFC 4287 and its Schematron rules', async (lang) => {
+    const atom = feed(lang, 'atom.xml');
+    expect(await schemaErrors('atom', atom)).toEqual([]);
+    // The RFC's schema states three rules in Schematron, which RELAX NG validators skip: checked here.
+    const doc = create(atom).end({ format: 'object' }) as { feed: Node };
+    const entries = asArray(doc.feed.entry as Node[]);
+    expect(entries.length).toBe(3);
+    for (const entry of entries) {
+      const links = asArray(entry.link as Node[]);
+      expect(links.some((l) => l['@rel'] === 'alternate' || l['@rel'] === undefined) || entry.content !== undefined, 'atom:entry has an alternate link or content').toBe(true);
+      expect(doc.feed.author !== undefined || entry.author !== undefined, 'atom:entry has an author, or its feed does').toBe(true);
+      // RFC 4287 §4.2.7.2: no two alternate links with the same type and hreflang.
+      const alternates = links.filter((l) => (l['@rel'] ?? 'alternate') === 'alternate').map((l) => `${String(l['@type'])} ${String(l['@hreflang'])}`);
+      expect(new Set(alternates).size).toBe(alternates.length);
+    }
+    // Typed text is escaped text, whatever it looks like (the control character XML cannot carry is dropped).
+    expect(atom).toContain(lang === 'vi' ? '<title type="text">A &amp;amp; B &lt;b&gt;đậm&lt;/b&gt; &amp;nbsp; ]]&gt; "q" </title>' : '<title type="text">Title &amp; &lt;i&gt;x&lt;/i&gt; ]]&gt;</title>');
+  });
+
+  it('the RELAX NG check catches what issue #15 found: a category without a term', async () => {
+    const atom = feed('en', 'atom.xml').replace(/<category term="[^"]*"/, '<category');
+    expect((await schemaErrors('atom', atom)).join()).toMatch(/category/);
+  });
+
+  it.each(['vi', 'en'] as const)('RSS 2.0 (%s) is well-formed and has what the RSS 2.0 specification requires', (lang) => {
+    const rss = feed(lang, 'rss.xml');
+    const doc = create(rss).end({ format: 'object' }) as { rss: Node }; // throws if not well-formed
+    expect(doc.rss['@version']).toBe('2.0');
+    const channel = doc.rss.channel as Node;
+    for (const required of ['title', 'link', 'description']) expect(typeof channel[required], `channel ${required}`).toBe('string');
+    expect(channel.link).toMatch(/^https:\/\//);
+    expect(new Date(channel.lastBuildDate as string).toUTCString()).toBe(channel.lastBuildDate);
+    const self = channel['atom:link'] as Node;
+    expect(self).toMatchObject({ '@rel': 'self', '@type': 'application/rss+xml', '@href': `https://disan.example.org/feeds/${lang}/rss.xml` });
+    const items = asArray(channel.item as Node[]);
+    expect(items.length).toBe(3);
+    for (const item of items) {
+      // "All elements of an item are optional, however at least one of title or description must be present."
+      expect(item.title !== undefined || item.description !== undefined).toBe(true);
+      expect(item.link).toMatch(/^https:\/\/disan\.example\.org\//);
+      expect((item.guid as Node)['@isPermaLink']).toBe('false');
+      // RFC 822 dates, as Date.toUTCString writes them.
+      expect(new Date(item.pubDate as string).toUTCString()).toBe(item.pubDate);
+      for (const category of asArray(item.category as Node[])) expect(category['@domain']).toMatch(/^https:\/\//);
+    }
+  });
+
+  it('JSON Feed 1.1 has the fields the specification requires', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      const json = JSON.parse(feed(lang, 'feed.json')) as Node & { items: Node[] };
+      expect(json.version).toBe('https://jsonfeed.org/version/1.1');
+      expect(typeof json.title).toBe('string');
+      for (const item of json.items) {
+        expect(typeof item.id).toBe('string');
+        expect(typeof item.content_text === 'string' || typeof item.content_html === 'string').toBe(true);
+      }
+    }
   });
 });

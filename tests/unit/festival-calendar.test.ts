@@ -6,6 +6,7 @@ import {
   heldThisMonth,
   lunarMonthSpans,
   lunarMonthSpansByMonth,
+  monthUnknown,
 } from '@/lib/records/festival-calendar';
 import { HeritageRecord, type HeritageRecordInput } from '@/lib/records/schema';
 
@@ -13,12 +14,12 @@ import { HeritageRecord, type HeritageRecordInput } from '@/lib/records/schema';
 const hanoi = (iso: string, time = '00:00') => new Date(`${iso}T${time}:00+07:00`);
 
 let n = 0;
-function record(title: string, heldIn?: HeritageRecordInput['heldIn']): HeritageRecord {
+function record(title: string, heldIn?: HeritageRecordInput['heldIn'], type: HeritageRecordInput['type'] = 'festival'): HeritageRecord {
   n += 1;
   return HeritageRecord.parse({
     id: `rec${String(n).padStart(5, '0')}`,
     slug: `r-${n}`,
-    type: 'festival',
+    type,
     title: { vi: title },
     description: { vi: 'Mô tả.' },
     rights: { uri: 'https://creativecommons.org/publicdomain/mark/1.0/' },
@@ -139,5 +140,40 @@ describe('festivalCalendar', () => {
   it('counts a leap month as its namesake', () => {
     const sixth = record('Lễ tháng Sáu', { calendar: 'lunar', months: [6] });
     expect(heldThisMonth([sixth], hanoi('2025-08-01'))).toEqual([sixth]);
+  });
+});
+
+describe('monthUnknown', () => {
+  const waterTrough = record('Lễ cúng máng nước');
+  const newHouse = record('Lễ mừng nhà Gươl mới', undefined, 'ritual');
+  const buffalo = record('Lễ hội đâm trâu');
+  const ancestors = record('Ăn trâu');
+  const dated = record('Lễ mừng lúa mới', { calendar: 'lunar', months: [10] });
+  const datedRitual = record('Lễ cúng bến nước', { calendar: 'solar', months: [4] }, 'ritual');
+  const craft = record('Nghề dệt thổ cẩm', undefined, 'craft');
+  const wedding = record('Lễ cưới', undefined, 'custom');
+  const dance = record('Múa tung tung – da dá', undefined, 'performing-art');
+
+  it('lists the festivals and rituals that give no month, in Vietnamese title order', () => {
+    const all = [waterTrough, newHouse, dated, craft, buffalo, wedding, datedRitual, dance, ancestors];
+    // "Ăn" sorts with A; "cúng" < "hội" < "mừng" after "Lễ".
+    expect(monthUnknown(all)).toEqual([ancestors, waterTrough, buffalo, newHouse]);
+  });
+
+  it('leaves out records that carry a month, whatever their calendar, and every other type', () => {
+    expect(monthUnknown([dated, datedRitual, craft, wedding, dance])).toEqual([]);
+    expect(monthUnknown([])).toEqual([]);
+  });
+
+  it('does not reorder or change the list it is given', () => {
+    const given = [newHouse, waterTrough];
+    expect(monthUnknown(given)).toEqual([waterTrough, newHouse]);
+    expect(given).toEqual([newHouse, waterTrough]);
+  });
+
+  it('is part of both calendar views, the same in each', () => {
+    const both = festivalCalendars([dated, buffalo, craft, newHouse], hanoi('2026-03-20'));
+    expect(both.monthUnknown).toEqual([buffalo, newHouse]);
+    expect([...both.lunar.values()].flat()).toEqual([dated]);
   });
 });

@@ -10,6 +10,7 @@ import { recordIdFromSeed } from '@/lib/records/ids';
 import { importItems } from '@/lib/records/importer';
 import { RecordBody } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
+import { validateDocuments } from '../fixtures/xsd/validate';
 import { ROOT } from '../helpers/cli';
 import { operator, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
@@ -76,6 +77,53 @@ async function harvest(verb: 'ListIdentifiers' | 'ListRecords', args: Record<str
   throw new Error('harvest did not end');
 }
 
+/** A resumption token as the provider writes them (base64url JSON), with any content. */
+function forgedToken(request: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ v: 1, ...request }), 'utf8').toString('base64url');
+}
+
+/** Every error condition of the protocol, as [query, code]. */
+const ERROR_CASES = [
+    [{ verb: 'Explode' }, 'badVerb'],
+    [{}, 'badVerb'],
+    [[['verb', 'Identify'], ['verb', 'Identify']], 'badVerb'],
+    [{ verb: 'Identify', extra: 'x' }, 'badArgument'],
+    [{ verb: 'ListRecords' }, 'badArgument'],
+    [[['verb', 'ListRecords'], ['metadataPrefix', 'oai_dc'], ['set', 'a'], ['set', 'b']], 'badArgument'],
+    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', from: '29/11/2026' }, 'badArgument'],
+    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', from: '2026-01-01', until: '2026-02-01T00:00:00Z' }, 'badArgument'],
+    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', from: '2026-02-01', until: '2026-01-01' }, 'badArgument'],
+    [{ verb: 'ListRecords', resumptionToken: 'abc', metadataPrefix: 'oai_dc' }, 'badArgument'],
+    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:abcdefgh' }, 'badArgument'],
+    [{ verb: 'ListRecords', resumptionToken: 'not-a-token' }, 'badResumptionToken'],
+    [{ verb: 'ListSets', resumptionToken: 'x' }, 'badResumptionToken'],
+    [{ verb: 'ListRecords', metadataPrefix: 'marc21' }, 'cannotDisseminateFormat'],
+    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:zzzzzzzz', metadataPrefix: 'oai_dc' }, 'idDoesNotExist'],
+    [{ verb: 'ListMetadataFormats', identifier: 'oai:elsewhere:x' }, 'idDoesNotExist'],
+    [{ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', set: 'type:place', until: '2001-01-01' }, 'noRecordsMatch'],
+    // Arguments a schema-valid <request> could not echo are bad arguments (issue #15), never echoed.
+    [{ verb: 'ListRecords', metadataPrefix: 'oai dc' }, 'badArgument'],
+    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:%zz', metadataPrefix: 'oai_dc' }, 'badArgument'],
+    [{ verb: 'GetRecord', identifier: 'not a uri', metadataPrefix: 'oai_dc' }, 'badArgument'],
+    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:a#b#c', metadataPrefix: 'oai_dc' }, 'badArgument'],
+    [{ verb: 'ListMetadataFormats', identifier: 'oai:disan.example.org:[x]' }, 'badArgument'],
+    [{ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', set: 'a b' }, 'badArgument'],
+    [{ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', until: '2026-02-30' }, 'badArgument'],
+    [{ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', from: '2026-01-01T00:00:00+07:00' }, 'badArgument'],
+    [{ verb: 'Identify\u0001' }, 'badVerb'],
+    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc\u0000' }, 'badArgument'],
+    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', 'x\u0002': '1' }, 'badArgument'],
+    [{ verb: 'ListRecords', resumptionToken: '<&"\'>' }, 'badResumptionToken'],
+    [{ verb: 'ListRecords', resumptionToken: forgedToken({ prefix: 'oai_dc', from: 'yesterday', cursor: 0 }) }, 'badResumptionToken'],
+    [{ verb: 'ListRecords', resumptionToken: forgedToken({ prefix: 'marc21', cursor: 0 }) }, 'cannotDisseminateFormat'],
+    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:abcdefgh', metadataPrefix: 'marc21' }, 'cannotDisseminateFormat'],
+    [{ verb: 'GetRecord', identifier: 'urn:x-other:ằ', metadataPrefix: 'oai_dc' }, 'badArgument'],
+    [{ verb: 'ListIdentifiers', resumptionToken: forgedToken({ prefix: 'oai_dc', cursor: -7 }) }, 'badResumptionToken'],
+    [{ verb: 'ListIdentifiers', resumptionToken: forgedToken({ prefix: 'oai_dc', cursor: 1.5 }) }, 'badResumptionToken'],
+    [{ verb: 'ListIdentifiers', resumptionToken: forgedToken({ prefix: 'oai_dc', set: 7, cursor: 0 }) }, 'badResumptionToken'],
+    [{ verb: 'ListIdentifiers', resumptionToken: forgedToken({ prefix: 'oai_dc', set: 'type:nothing-here', cursor: 0 }) }, 'badResumptionToken'],
+] as const;
+
 describe('OAI-PMH', () => {
   it('Identify describes the repository', async () => {
     const response = await oai({ verb: 'Identify' });
@@ -123,29 +171,87 @@ describe('OAI-PMH', () => {
     expect(all.find((h) => h.id === id)).toEqual({ id, deleted: true });
   });
 
-  it.each([
-    [{ verb: 'Explode' }, 'badVerb'],
-    [{}, 'badVerb'],
-    [[['verb', 'Identify'], ['verb', 'Identify']], 'badVerb'],
-    [{ verb: 'Identify', extra: 'x' }, 'badArgument'],
-    [{ verb: 'ListRecords' }, 'badArgument'],
-    [[['verb', 'ListRecords'], ['metadataPrefix', 'oai_dc'], ['set', 'a'], ['set', 'b']], 'badArgument'],
-    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', from: '29/11/2026' }, 'badArgument'],
-    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', from: '2026-01-01', until: '2026-02-01T00:00:00Z' }, 'badArgument'],
-    [{ verb: 'ListRecords', metadataPrefix: 'oai_dc', from: '2026-02-01', until: '2026-01-01' }, 'badArgument'],
-    [{ verb: 'ListRecords', resumptionToken: 'abc', metadataPrefix: 'oai_dc' }, 'badArgument'],
-    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:abcdefgh' }, 'badArgument'],
-    [{ verb: 'ListRecords', resumptionToken: 'not-a-token' }, 'badResumptionToken'],
-    [{ verb: 'ListSets', resumptionToken: 'x' }, 'badResumptionToken'],
-    [{ verb: 'ListRecords', metadataPrefix: 'marc21' }, 'cannotDisseminateFormat'],
-    [{ verb: 'GetRecord', identifier: 'oai:disan.example.org:zzzzzzzz', metadataPrefix: 'oai_dc' }, 'idDoesNotExist'],
-    [{ verb: 'ListMetadataFormats', identifier: 'oai:elsewhere:x' }, 'idDoesNotExist'],
-    [{ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', set: 'type:place', until: '2001-01-01' }, 'noRecordsMatch'],
-  ] as const)('%j → %s', async (query, code) => {
+  it.each(ERROR_CASES)('%j → %s', async (query, code) => {
     const response = await oai(query as Record<string, string>);
     expect(errorCode(response)).toBe(code);
     const request = response.request as Node | string;
     if (code === 'badVerb' || code === 'badArgument') expect(typeof request === 'string' || request['@verb'] === undefined).toBe(true);
+  });
+
+  // Issue #15: what the official schemas say of every answer a harvester can get.
+  it('every response of a full harvest, and of every error, is valid against OAI-PMH.xsd, oai_dc.xsd and oai-identifier.xsd', async () => {
+    const documents: Record<string, string> = {};
+    const ask = async (query: Record<string, string>): Promise<Node> => {
+      const xml = await handleOai(new URLSearchParams(query), context);
+      documents[JSON.stringify(query)] = xml;
+      return (create(xml).end({ format: 'object' }) as Node)['OAI-PMH'] as Node;
+    };
+    await ask({ verb: 'Identify' });
+    await ask({ verb: 'ListMetadataFormats' });
+    await ask({ verb: 'ListSets' });
+    const today = new Date().toISOString().slice(0, 10);
+    const ids = new Set<string>();
+    for (const verb of ['ListIdentifiers', 'ListRecords'] as const) {
+      const filters: Record<string, string>[] = [{}, { set: 'community:co-tu' }, { set: 'type' }, { from: today }, { from: '2000-01-01T00:00:00Z', until: '2999-12-31T23:59:59Z' }];
+      for (const filter of filters) {
+        let response = await ask({ verb, metadataPrefix: 'oai_dc', ...filter });
+        for (let page = 0; ; page++) {
+          expect(page).toBeLessThan(100);
+          const list = response[verb] as Node;
+          for (const h of identifiers(list, verb)) ids.add(h.id);
+          const token = list.resumptionToken as Node | string | undefined;
+          const value = typeof token === 'object' ? (token['#'] as string | undefined) : token;
+          if (!value) break;
+          response = await ask({ verb, resumptionToken: value });
+        }
+      }
+    }
+    expect(ids.size).toBeGreaterThan(context.pageSize);
+    for (const id of ids) {
+      await ask({ verb: 'GetRecord', identifier: `oai:disan.example.org:${id}`, metadataPrefix: 'oai_dc' });
+      await ask({ verb: 'ListMetadataFormats', identifier: `oai:disan.example.org:${id}` });
+    }
+    for (const [query] of ERROR_CASES) await ask(Object.fromEntries(Array.isArray(query) ? [] : Object.entries(query)));
+    for (const [query] of ERROR_CASES.filter(([q]) => Array.isArray(q))) {
+      const xml = await handleOai(new URLSearchParams(query as unknown as [string, string][]), context);
+      documents[JSON.stringify(query)] = xml;
+    }
+    const result = await validateDocuments('oai-pmh', documents);
+    expect(Object.fromEntries([...result.errors].filter(([, errors]) => errors.length > 0))).toEqual({});
+    expect(Object.keys(documents).length).toBeGreaterThan(50);
+  });
+
+  it.each([
+    ['http://localhost:3000', false],
+    ['http://127.0.0.1:4123', false],
+    ['http://archive-host:8080', false],
+    ['https://disan.example.org', true],
+    ['https://di-san.quangnam.gov.vn', true],
+  ] as const)('Identify at %s describes the oai-identifier scheme: %s, and is valid either way', async (siteUrl, described) => {
+    const xml = await handleOai(new URLSearchParams({ verb: 'Identify' }), { ...context, siteUrl, baseUrl: `${siteUrl}/oai` });
+    const identify = ((create(xml).end({ format: 'object' }) as Node)['OAI-PMH'] as Node).Identify as Node;
+    expect(identify.baseURL).toBe(`${siteUrl}/oai`);
+    expect(identify.description !== undefined).toBe(described);
+    if (described) expect(JSON.stringify(identify.description)).toContain(new URL(siteUrl).hostname);
+    const result = await validateDocuments('oai-pmh', { identify: xml });
+    expect(result.errors.get('identify')).toEqual([]);
+  });
+
+  it('the schemas catch what issue #15 found: an echoed invalid metadataPrefix, an oai-identifier for a host without a dot', async () => {
+    const request = (attrs: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2026-01-01T00:00:00Z</responseDate><request ${attrs}>http://localhost:3000/oai</request><error code="badArgument">x</error></OAI-PMH>`;
+    const identify = (host: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2026-01-01T00:00:00Z</responseDate><request verb="Identify">http://${host}:3000/oai</request><Identify><repositoryName>x</repositoryName><baseURL>http://${host}:3000/oai</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>a@example.org</adminEmail><earliestDatestamp>2026-01-01T00:00:00Z</earliestDatestamp><deletedRecord>persistent</deletedRecord><granularity>YYYY-MM-DDThh:mm:ssZ</granularity><description><oai-identifier xmlns="http://www.openarchives.org/OAI/2.0/oai-identifier"><scheme>oai</scheme><repositoryIdentifier>${host}</repositoryIdentifier><delimiter>:</delimiter><sampleIdentifier>oai:${host}:fhgmqwqp</sampleIdentifier></oai-identifier></description></Identify></OAI-PMH>`;
+    const result = await validateDocuments('oai-pmh', {
+      echoed: request('verb="ListRecords" metadataPrefix="oai dc"'),
+      bare: request(''),
+      localhost: identify('localhost'),
+      domain: identify('disan.example.org'),
+    });
+    expect(result.errors.get('echoed')!.join()).toMatch(/metadataPrefix/);
+    expect(result.errors.get('bare')).toEqual([]);
+    expect(result.errors.get('localhost')!.join()).toMatch(/repositoryIdentifier/);
+    expect(result.errors.get('domain')).toEqual([]);
   });
 
   it('never gives out a restricted record, even by identifier', async () => {

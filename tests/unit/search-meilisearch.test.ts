@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '@/lib/access/policy';
-import { buildFilter, meiliSettings, quoteFilterValue, sameSetting, toMeiliDocument } from '@/lib/search/meilisearch';
+import { buildFilter, highlightedWords, MeilisearchIndex, meiliSettings, quoteFilterValue, sameSetting, toMeiliDocument } from '@/lib/search/meilisearch';
 import { toSearchDocument } from '@/lib/search/document';
 import { demoRecords, demoSynonyms, vocab } from '../contract/search.contract';
 
@@ -15,9 +15,15 @@ describe('Meilisearch adapter (no server needed)', () => {
   it('declares settings with weights, typo budget and two-way synonyms', () => {
     const settings = meiliSettings(demoSynonyms);
     expect(settings.searchableAttributes![0]).toBe('title');
-    expect(settings.typoTolerance).toEqual({ enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } });
-    expect(settings.synonyms!['katu']).toEqual(expect.arrayContaining(['cơ tu', 'co tu', 'ka tu']));
+    // One typo from 4 letters, as the embedded engine (Meilisearch's default is 5).
+    expect(settings.typoTolerance).toEqual({ enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 9 } });
+    expect(settings.synonyms!['katu']).toEqual(expect.arrayContaining(['cơ tu', 'co tu', 'ka tu', 'ca tu']));
     expect(settings.synonyms!['co tu']).toContain('katu');
+    // The synonym list beyond community names (synonyms.ts), with and without diacritics.
+    expect(settings.synonyms!['nha rong']).toEqual(expect.arrayContaining(['gươl', 'guol', 'nhà làng', 'communal house']));
+    expect(settings.synonyms!['brocade']).toEqual(expect.arrayContaining(['thổ cẩm', 'tho cam']));
+    expect(settings.synonyms!['gong']).toEqual(expect.arrayContaining(['cồng chiêng', 'chieng']));
+    expect(settings.synonyms!['ca dong']).toContain('xơ đăng');
     expect(settings.filterableAttributes).toEqual(expect.arrayContaining(['access', 'ethnicGroup', '_geo']));
   });
 
@@ -37,5 +43,28 @@ describe('Meilisearch adapter (no server needed)', () => {
     expect(doc._geo).toEqual({ lat: 15.86, lng: 107.48 });
     expect(doc.date_num).toBe(20190000);
     expect(doc.access).toEqual(['public']);
+  });
+
+  it('reads whole matched words from highlights (a prefix match marks only part of a word)', () => {
+    const formatted = { id: 'x', title_vi: 'Lễ hội \uE000đâm\uE001 \uE000trâ\uE001u', subjects: ['Cơ Tu', '\uE000buff\uE001alo'] };
+    expect(highlightedWords(formatted)).toEqual(['đâm', 'trâu', 'buffalo']);
+  });
+
+  it('offers "did you mean" from the words the returned hits matched', async () => {
+    const index = new MeilisearchIndex({ host: 'http://127.0.0.1:1', index: 'unused', synonyms: demoSynonyms });
+    let asked: Record<string, unknown> = {};
+    const hits = [1, 2].map((n) => ({ id: `r${n}`, slug: `r${n}`, title_vi: 'Lễ hội đâm trâu', _formatted: { title_vi: 'Lễ hội \uE000đâm\uE001 \uE000trâu\uE001' } }));
+    // The HTTP call is replaced: what matters is what is asked and how the answer is read.
+    (index as unknown as { index: { search: (q: string, o: Record<string, unknown>) => Promise<unknown> } }).index = {
+      search: async (_q, options) => {
+        asked = options;
+        return { hits, totalHits: 2, facetDistribution: {} };
+      },
+    };
+    const result = await index.search({ q: 'Lễ hội đâm trua', viewer: ANONYMOUS });
+    expect(result.didYouMean).toBe('Lễ hội đâm trâu');
+    expect(asked.filter).toBe('access IN ["public"]');
+    expect(asked.attributesToHighlight).toEqual(expect.arrayContaining(['title_vi', 'title_en', 'subjects']));
+    expect((await index.search({ q: 'Lễ hội đâm trâu', viewer: ANONYMOUS })).didYouMean).toBeUndefined();
   });
 });

@@ -8,8 +8,8 @@ describe('search text', () => {
     expect(fold('Xơ Đăng, Giẻ Triêng')).toBe('xo dang, gie trieng');
   });
 
-  it('allows typos by word length, like Meilisearch', () => {
-    expect([4, 5, 8, 9].map((n) => allowedTypos('x'.repeat(n)))).toEqual([0, 1, 1, 2]);
+  it('allows typos by word length: one from 4 letters, two from 9', () => {
+    expect([3, 4, 8, 9].map((n) => allowedTypos('x'.repeat(n)))).toEqual([0, 1, 1, 2]);
     expect(boundedDistance('brocade', 'brocde', 1)).toBe(1);
     expect(boundedDistance('sacrifice', 'sacrfiice', 2)).toBe(1); // a transposition is one typo
     expect(boundedDistance('festival', 'fstivl', 1)).toBe(2); // stops early past the bound
@@ -45,7 +45,35 @@ describe('query compilation (embedded engine)', () => {
 
   it('widens an unknown word to index words within its typo budget', () => {
     expect(compileQuery('brocde ', vocabulary, synonyms).match).toContain('"brocade"');
-    expect(compileQuery('trua ', vocabulary, synonyms).match).not.toContain('"trau"'); // 4 letters: no typos
+    expect(compileQuery('trua ', vocabulary, synonyms).match).toBe('(("trua" OR "trau"))'); // 4 letters: one typo
+    expect(compileQuery('tra ', vocabulary, synonyms).match).toBe('(("tra"))'); // 3 letters: none
+    // Each unknown word is a slot for "did you mean": it must be corrected to find anything.
+    expect(compileQuery('dam trua ', vocabulary, synonyms).slots).toEqual([{ at: 1, candidates: ['trau'], required: true }]);
+  });
+
+  it('takes a known word as meant, and widens it only when asked (a query that found nothing)', () => {
+    const known: Vocabulary = { ...vocabulary, has: (t) => t === 'trao' || words.includes(t) };
+    expect(compileQuery('dam trao ', known, synonyms).match).toBe('(("dam") AND ("trao"))');
+    const wide = compileQuery('dam trao ', known, synonyms, { widenKnown: true });
+    expect(wide.match).toBe('(("dam") AND ("trao" OR "trau"))');
+    expect(wide.slots).toEqual([{ at: 1, candidates: ['trau'], required: false }]);
+  });
+
+  it('ranks a synonym as typed above its other names', () => {
+    const katu = compileQuery('katu dam ', vocabulary, synonyms);
+    expect(katu.match).toContain('"co tu"');
+    expect(katu.typedRankMatch).toBe('(("katu") AND ("dam"))');
+    expect(compileQuery('dam trau', vocabulary, synonyms).typedRankMatch).toBeUndefined();
+  });
+
+  it('keeps where each word stands in the text, for corrections in place', () => {
+    const parsed = compileQuery('Lễ  hội, Đâm', vocabulary, synonyms);
+    expect(parsed.words.map((w) => [w.folded, parsed.text.slice(w.start, w.end)])).toEqual([
+      ['le', 'Lễ'],
+      ['hoi', 'hội'],
+      ['dam', 'Đâm'],
+    ]);
+    expect(parsed.typingLast).toBe(true);
   });
 
   it('expands community names to their distinctive other names, and adds an exact-spelling clause', () => {

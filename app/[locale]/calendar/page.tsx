@@ -1,4 +1,4 @@
-/** The festival calendar, by lunar month (as most rites are reckoned) or by solar month; the view is in the URL. */
+/** The festival calendar, by lunar month (as most rites are reckoned) or by solar month; the view is in the URL. Festivals and rituals without a month are listed below it. */
 import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { FestivalCalendar } from '@/app/_components/calendar/festival-calendar';
@@ -24,12 +24,13 @@ export default async function CalendarPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const view = (await searchParams).view === 'solar' ? 'solar' : 'lunar';
   const t = await getTranslations({ locale, namespace: 'site' });
-  const records = (await listVisibleRecords(getArchive().records, ANONYMOUS)).map((s) => s.record).filter((r) => r.heldIn);
+  // Every visible record: the calendar places those with a month and lists the festivals and rituals without one.
+  const records = (await listVisibleRecords(getArchive().records, ANONYMOUS)).map((s) => s.record);
   return (
     <div>
       <h1 className="font-serif text-2xl sm:text-3xl font-semibold">{t('calendarPage.title')}</h1>
       <p className="mt-2 max-w-prose text-ink/85">{t('calendarPage.intro')}</p>
-      <nav aria-label={t('calendarPage.views')} className="mt-4 flex gap-2">
+      <nav aria-label={t('calendarPage.views')} className="mt-4 flex flex-wrap gap-2">
         {(['lunar', 'solar'] as const).map((v) => (
           <Link
             key={v}

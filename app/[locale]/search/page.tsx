@@ -103,6 +103,20 @@ export default async function SearchPage({ params: routeParams, searchParams }: 
         </nav>
       </div>
 
+      {result.didYouMean && (
+        // The engine's correction of a typo (only ever words of records this viewer may see): one click runs it, filters kept.
+        <p className="mt-2" data-testid="search-did-you-mean">
+          {t.rich('search.didYouMean', {
+            q: result.didYouMean,
+            link: (chunks) => (
+              <Link href={searchHref(params, { q: result.didYouMean })} className="inline-block py-1 font-semibold underline">
+                {chunks}
+              </Link>
+            ),
+          })}
+        </p>
+      )}
+
       <div className="mt-4 grid gap-6 md:grid-cols-[14rem_1fr]">
         <aside aria-label={t('search.filters')} className="order-2 md:order-1">
           {PUBLIC_FACETS.map((facet) => {

@@ -4,7 +4,8 @@
  * month spans in the current lunar year, since readers plan by the solar
  * calendar; those dates are a guide, the community fixes the actual days.
  * Records defined in the other calendar are not converted: the page offers
- * the other view for them.
+ * the other view for them. Festivals and rituals that give no month are
+ * listed below the months, in both views, rather than hidden.
  */
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
@@ -37,6 +38,7 @@ export async function FestivalCalendar({ records, locale, now, view, recordHref,
   const t = await getTranslations({ locale, namespace: 'calendar' });
   const calendars = festivalCalendars(records, now);
   const groups = calendars[view];
+  const unknown = calendars.monthUnknown;
   const current = view === 'lunar' ? calendars.currentLunar : calendars.currentSolar;
   const currentLeap = view === 'lunar' && calendars.currentLunar.leap;
 
@@ -56,6 +58,14 @@ export async function FestivalCalendar({ records, locale, now, view, recordHref,
           ? t('lunarNote', { canChi: getYearCanChi(calendars.currentLunar.year), ...lunarYearSpan(calendars.lunarSpans, locale) })
           : t('solarNote')}
       </p>
+      {unknown.length > 0 && (
+        <p className="mt-2 text-sm">
+          {/* On a phone the list is twelve cards down: say it is there. */}
+          <a href="#month-unknown" className="inline-block py-0.5 text-madder underline underline-offset-2 hover:text-ink">
+            {t('unknownJump', { count: unknown.length })}
+          </a>
+        </p>
+      )}
       <ol className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {[...groups].map(([month, list]) => {
           const isCurrent = month === current.month;
@@ -66,7 +76,7 @@ export async function FestivalCalendar({ records, locale, now, view, recordHref,
               key={month}
               aria-current={isCurrent ? 'date' : undefined}
               data-testid={isCurrent ? 'current-month' : undefined}
-              className={`rounded-lg bg-white p-4 ${isCurrent ? 'border-2 border-madder shadow' : 'border border-ink/15'}`}
+              className={`min-w-0 rounded-lg bg-white p-4 ${isCurrent ? 'border-2 border-madder shadow' : 'border border-ink/15'}`}
             >
               <Heading id={headingId} className="flex flex-wrap items-baseline gap-2 font-semibold">
                 {view === 'lunar' ? t('lunarMonth', { month }) : t('solarMonth', { month })}
@@ -84,8 +94,8 @@ export async function FestivalCalendar({ records, locale, now, view, recordHref,
               {list.length > 0 ? (
                 <ul className="mt-2 grid gap-1 text-sm">
                   {list.map((record) => (
-                    <li key={record.id}>
-                      <Link href={recordHref(record)} className="text-madder underline underline-offset-2 hover:text-ink">
+                    <li key={record.id} className="min-w-0">
+                      <Link href={recordHref(record)} className="inline-block py-0.5 text-madder underline underline-offset-2 [overflow-wrap:anywhere] hover:text-ink">
                         <Localized value={record.title} locale={locale} />
                       </Link>
                     </li>
@@ -98,6 +108,23 @@ export async function FestivalCalendar({ records, locale, now, view, recordHref,
           );
         })}
       </ol>
+      {unknown.length > 0 && (
+        <section aria-labelledby="month-unknown" data-testid="month-unknown" className="mt-8 rounded-lg border border-dashed border-ink/30 bg-white p-4">
+          <Heading id="month-unknown" className="font-semibold">
+            {t('unknownTitle')}
+          </Heading>
+          <p className="mt-1 max-w-prose text-sm text-ink/80">{t('unknownNote', { count: unknown.length })}</p>
+          <ul className="mt-2 grid gap-1 text-sm sm:grid-cols-2">
+            {unknown.map((record) => (
+              <li key={record.id} className="min-w-0">
+                <Link href={recordHref(record)} className="inline-block py-0.5 text-madder underline underline-offset-2 [overflow-wrap:anywhere] hover:text-ink">
+                  <Localized value={record.title} locale={locale} />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -78,7 +78,8 @@ export function CopyButton({ text, targetId, citationStyle, label, copiedLabel, 
         hidden={!ready}
         onClick={copy}
         data-testid={`copy-${citationStyle}`}
-        className="rounded border border-ink/60 bg-white px-2 py-0.5 text-xs font-medium text-ink hover:bg-ink hover:text-bone"
+        // 32 px tall: over WCAG 2.5.8's 24 px with room for a thumb, still small beside the citation it copies.
+        className="inline-flex min-h-8 items-center rounded border border-ink/60 bg-white px-3 text-xs font-medium text-ink hover:bg-ink hover:text-bone"
       >
         {label}
       </button>

@@ -2,8 +2,9 @@
  * Video and audio, complete without JavaScript: native controls, every
  * source the browser may choose from, caption tracks, the waveform drawn as
  * SVG and the transcript as a list. The client components only enhance:
- * HlsVideo streams with hls.js where HLS is not native, MediaSync links
- * the waveform and transcript to playback.
+ * HlsVideo streams with hls.js where HLS is not native, PlayOnPicture starts
+ * a video on a click on its picture, MediaSync links the waveform and
+ * transcript to playback.
  */
 import type { ReactNode } from 'react';
 import { getTranslations } from 'next-intl/server';
@@ -15,6 +16,7 @@ import { readTranscript, readWaveform, type TranscriptContent } from './load';
 import { derivativeUrl, fileUrl } from '@/lib/media/delivery';
 import { HLS_MIME, attachmentsOf, audioSources, captionLanguage, waveformPath } from './media-helpers';
 import { MediaSync } from './media-sync';
+import { PlayOnPicture } from './play-on-picture';
 import { formatTime } from './shared';
 import { Transcript } from './transcript';
 
@@ -92,7 +94,7 @@ export async function VideoFigure({ record, media, derivatives, locale, caption,
   );
   const figure = (
     <figure>
-      {derived ? <HlsVideo master={derivativeUrl(record.id, media, derived.master)}>{video}</HlsVideo> : video}
+      <PlayOnPicture>{derived ? <HlsVideo master={derivativeUrl(record.id, media, derived.master)}>{video}</HlsVideo> : video}</PlayOnPicture>
       {caption(derived ? t('duration', { time: formatTime(derived.durationSeconds) }) : undefined)}
     </figure>
   );

@@ -133,7 +133,7 @@ function ZoomDialog({ infoUrl, labels, onClosed }: { infoUrl: string; labels: Zo
       aria-labelledby={titleId}
       aria-describedby={hintId}
       onClose={onClosed}
-      className="m-auto h-[92vh] max-h-none w-[96vw] max-w-none overflow-hidden bg-ink p-0 text-bone backdrop:bg-ink/80"
+      className="m-auto h-[92dvh] max-h-none w-[96vw] max-w-none overflow-hidden bg-ink p-0 text-bone backdrop:bg-ink/80"
     >
       <div className="flex h-full flex-col">
         <div className="flex flex-wrap items-center gap-2 p-2">

@@ -37,17 +37,18 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           {message.vi} <span lang="en" className="text-ink/60">{message.en}</span>
         </p>
       )}
+      {/* Fields and button 44 px tall, as everywhere in the studio: officers sign in on phones, in the field. */}
       <form method="post" action="/api/auth/login" className="mt-6 grid gap-4">
         <input type="hidden" name="next" value={next ?? '/studio'} />
         <label className="grid gap-1 text-sm">
           Tên đăng nhập
-          <input name="username" autoComplete="username" required className="rounded border border-ink/30 bg-white px-3 py-2 text-base" />
+          <input name="username" autoComplete="username" required className="min-h-11 rounded border border-ink/30 bg-white px-3 py-2 text-base" />
         </label>
         <label className="grid gap-1 text-sm">
           Mật khẩu
-          <input name="password" type="password" autoComplete="current-password" required className="rounded border border-ink/30 bg-white px-3 py-2 text-base" />
+          <input name="password" type="password" autoComplete="current-password" required className="min-h-11 rounded border border-ink/30 bg-white px-3 py-2 text-base" />
         </label>
-        <button type="submit" className="rounded bg-ink px-4 py-2 text-bone font-semibold">
+        <button type="submit" className="min-h-11 rounded bg-ink px-4 py-2 text-bone font-semibold">
           Đăng nhập
         </button>
       </form>

@@ -106,11 +106,12 @@ export default async function RecordPage({ params }: Props) {
     [
       t('record.facts.communities'),
       record.ethnicGroups.length > 0 && (
-        <span key="groups">
+        // Several communities wrap onto lines 28 px apart, each link padded to 24 px: targets a finger can tell apart (WCAG 2.5.8).
+        <span key="groups" className="leading-7">
           {record.ethnicGroups.map((g, i) => (
             <span key={g}>
               {i > 0 && ', '}
-              <Link href={`/communities/${g}`} className="underline">{groupName(vocab, g, locale)}</Link>
+              <Link href={`/communities/${g}`} className="py-1 underline">{groupName(vocab, g, locale)}</Link>
             </span>
           ))}
         </span>
@@ -136,7 +137,7 @@ export default async function RecordPage({ params }: Props) {
     <article className="break-words">
       {isPublic && (
         // JSON-LD is data, not markup: escape "<" so a title can never close the script element.
-        <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdForHtml(recordJsonLd(record, vocab, config.siteUrl)) }} />
+        <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdForHtml(recordJsonLd(record, vocab, config.siteUrl, derivatives)) }} />
       )}
       <nav aria-label={t('record.breadcrumb')} className="mb-4 text-sm">
         <ol className="flex flex-wrap gap-1 text-ink/80">
@@ -170,11 +171,13 @@ export default async function RecordPage({ params }: Props) {
         <Localized value={record.description} locale={locale} as="div" className="whitespace-pre-line leading-relaxed" />
       </section>
 
+      {/* Every column here is minmax(0, …): a grid's auto column grows to its widest unbreakable line (the BibTeX above all), which
+          would push the page past a phone's screen; at zero minimum, long lines wrap or scroll inside their own box instead. */}
       <div className="mt-8 grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <div className="grid min-w-0 content-start gap-8">
+        <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] content-start gap-8">
           <section aria-labelledby="facts">
             <h2 id="facts" className="text-lg font-semibold">{t('record.details')}</h2>
-            <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[11rem_1fr]">
+            <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[11rem_minmax(0,1fr)]">
               {facts
                 .filter(([, value]) => value)
                 .map(([key, value]) => (
@@ -205,10 +208,11 @@ export default async function RecordPage({ params }: Props) {
             {downloadable && record.media.length > 0 && (
               <>
                 <h3 className="mt-4 font-semibold">{t('record.downloads')}</h3>
+                {/* Each row 28 px apart and each link padded to 24 px tall (WCAG 2.5.8), so a finger picks the file it means. */}
                 <ul className="mt-1 list-disc pl-5">
                   {record.media.map((m) => (
-                    <li key={m.path}>
-                      <a href={fileUrl(record.id, m, true)} className="underline" download>
+                    <li key={m.path} className="py-1">
+                      <a href={fileUrl(record.id, m, true)} className="py-1 underline wrap-anywhere" download>
                         {m.path.slice('files/'.length)}
                       </a>{' '}
                       <span className="text-ink/80">({new Intl.NumberFormat(locale).format(Math.ceil(m.size / 1024))} KB)</span>
@@ -225,8 +229,9 @@ export default async function RecordPage({ params }: Props) {
             <section aria-labelledby="references" className="text-sm">
               <h2 id="references" className="text-lg font-semibold">{t('record.references')}</h2>
               <ul className="mt-2 list-disc pl-5">
+                {/* A block per reference, 28 px tall at least: a list of links is a list of targets (WCAG 2.5.8). */}
                 {record.references.map((r, i) => (
-                  <li key={i}>{r.url ? <a href={r.url} className="underline">{r.title}</a> : r.title}</li>
+                  <li key={i}>{r.url ? <a href={r.url} className="block py-1 underline">{r.title}</a> : <span className="block py-1">{r.title}</span>}</li>
                 ))}
               </ul>
             </section>

@@ -1,4 +1,5 @@
 /** IIIF Image API 3 (level 0): info.json and static tiles, for the viewer of this request (see lib/server/derivatives.ts). */
+import { corsPreflight } from '@/lib/http/serve-object';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { serveIiifImage } from '@/lib/server/derivatives';
@@ -7,6 +8,11 @@ export const dynamic = 'force-dynamic';
 
 async function handle(request: Request): Promise<Response> {
   return serveIiifImage(request, await currentViewer(), getArchive());
+}
+
+/** CORS preflight (a player's Range request from another origin): see lib/http/serve-object.ts. */
+export function OPTIONS(): Response {
+  return corsPreflight();
 }
 
 export { handle as GET, handle as HEAD };
