@@ -282,7 +282,8 @@ describe('public site', () => {
   it('describes a public record for search engines and social sites', async () => {
     await page.goto(`${baseUrl}/vi/records/${DAM_TRAU}/le-hoi-dam-trau-co-tu`);
     const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as { '@type': string; name: string; associatedMedia: { '@type': string }[] };
-    expect(jsonLd).toMatchObject({ '@type': 'Event', name: 'Lễ hội đâm trâu của người Cơ Tu' });
+    // The record is a CreativeWork (schema.org's Event carries no licence or media); its video is a VideoObject with a thumbnail.
+    expect(jsonLd).toMatchObject({ '@type': 'CreativeWork', name: 'Lễ hội đâm trâu của người Cơ Tu' });
     expect(jsonLd.associatedMedia.map((m) => m['@type'])).toContain('VideoObject');
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('Lễ hội đâm trâu của người Cơ Tu');
     const ogImage = await page.locator('meta[property="og:image"]').getAttribute('content');
