@@ -10,7 +10,7 @@
  * sitemap carry no one's); the record's own exits must not contain it at all.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attack, idOfSlug, signIn } from './client';
+import { attack, baseUrl, idOfSlug, signIn } from './client';
 
 const SLUG = 'mua-tung-tung-da-da-co-tu';
 const NAME = 'Nghệ nhân trong làng (demo)';
@@ -86,7 +86,9 @@ describe('a person who did not consent is withheld on every public exit', () => 
 
   it('OAI-PMH GetRecord and ListRecords', async () => {
     const identify = await fetchText('/oai?verb=Identify');
-    const host = /<repositoryIdentifier>([^<]+)<\/repositoryIdentifier>/.exec(identify)?.[1];
+    // Identifiers are oai:<host>:<id>; Identify names the host only for a real domain name (not 127.0.0.1), so take it from the address.
+    expect(identify).toContain('<Identify>');
+    const host = new URL(baseUrl).hostname;
     expect(host).toBeTruthy();
     const record = await fetchText(`/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=${encodeURIComponent(`oai:${host}:${id}`)}`);
     expect(record).toContain('<dc:title');
@@ -106,7 +108,10 @@ describe('a person who did not consent is withheld on every public exit', () => 
   });
 
   it('the IIIF manifest and the community collection', async () => {
-    expectWithheld(await fetchText(`/iiif/${id}/manifest.json`), 'IIIF manifest');
+    // This suite skips media derivation, and a record with no derived media has no manifest (issue #15): a 404 publishes nothing.
+    const manifest = await attack(`/iiif/${id}/manifest.json`);
+    expect([200, 404]).toContain(manifest.status);
+    if (manifest.status === 200) expectWithheld(readable(await manifest.text()), 'IIIF manifest');
     expectWithheld(await fetchText('/iiif/collection/co-tu'), 'IIIF collection');
   });
 
