@@ -70,6 +70,12 @@ export function admits(c: Columns, scope: Scope, rowid: number): boolean {
   return !geo || haversineKm(geo.lat, geo.lon, c.lat[rowid]!, c.lon[rowid]!) <= geo.km;
 }
 
+/** Whether any of the rows is in scope (stops at the first). */
+export function anyInScope(c: Columns, scope: Scope, rowids: Int32Array): boolean {
+  for (let i = 0; i < rowids.length; i++) if (admits(c, scope, rowids[i]!)) return true;
+  return false;
+}
+
 export interface ScanResult {
   /** Rows in scope. */
   total: number;

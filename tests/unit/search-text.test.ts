@@ -62,8 +62,8 @@ describe('query compilation (embedded engine)', () => {
   it('ranks a synonym as typed above its other names', () => {
     const katu = compileQuery('katu dam ', vocabulary, synonyms);
     expect(katu.match).toContain('"co tu"');
-    expect(katu.typedRankMatch).toBe('(("katu") AND ("dam"))');
-    expect(compileQuery('dam trau', vocabulary, synonyms).typedRankMatch).toBeUndefined();
+    expect(katu.typedMatch).toBe('(("katu") AND ("dam"))');
+    expect(compileQuery('dam trau', vocabulary, synonyms).typedMatch).toBeUndefined();
   });
 
   it('keeps where each word stands in the text, for corrections in place', () => {
@@ -82,7 +82,11 @@ describe('query compilation (embedded engine)', () => {
     expect(katu).toContain('"ka tu"');
     // "Cor" must not expand to "co", which would match every "có" and "cô".
     expect(compileQuery('cor ', vocabulary, synonyms).match).toBe('(("cor"))');
-    expect(compileQuery('đâm trâu', vocabulary, synonyms).rankMatch).toContain('{exact} : ("đâm" OR "trâu")');
+    // Accented words as typed, all of them, in the original-spelling column: a tier the engine ranks first.
+    expect(compileQuery('đâm trâu ', vocabulary, synonyms).exactMatch).toBe('(("dam") AND ("trau")) AND {exact} : ("đâm" AND "trâu")');
+    // Not the word still being typed: no record spells "trâ" whole.
+    expect(compileQuery('đâm trâ', vocabulary, synonyms).exactMatch).toBe('(("dam") AND ("tra" OR "tra"*)) AND {exact} : ("đâm")');
+    expect(compileQuery('dam trau', vocabulary, synonyms).exactMatch).toBeUndefined();
   });
 
   it('drops a lone trailing letter and quotes what it passes to FTS5', () => {

@@ -23,12 +23,13 @@ const TILE_ERRORS_TO_GIVE_UP = 3;
 /** Space kept between an open popup and the zoom control, so the control never covers the popup's text. */
 const CONTROL_GAP_PX = 8;
 /**
- * What Leaflet adds around a popup's content (leaflet.css): the content's
- * margins (20 px left, 24 px right, room for the close button), the
- * wrapper's 1 px padding on each side, and the 5 px Leaflet keeps free at
- * the map's right edge when it pans a popup into view.
+ * What Leaflet adds around a popup's content: the content's margins (20 px
+ * left, 24 px right, room for the close button) and the wrapper's 1 px
+ * padding on each side (leaflet.css), the 1 px Leaflet adds to the width it
+ * measures, and the 5 px it keeps free at the map's right edge when it pans
+ * a popup into view.
  */
-const POPUP_CHROME_PX = 20 + 24 + 2 * 1 + 5;
+const POPUP_CHROME_PX = 20 + 24 + 2 * 1 + 1 + 5;
 /** Leaflet's default widest popup content; narrower on a phone. */
 const POPUP_MAX_WIDTH_PX = 300;
 /** Narrower than this, a place name and a record title wrap word by word: better to let the map pan. */
@@ -90,20 +91,25 @@ export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText
       if (cancelled || !container.current) return;
       const element = container.current;
       const map = L.map(element, { scrollWheelZoom: false });
-      // Popups open clear of the zoom control (top left): Leaflet pans the map so the popup's left edge passes the control's right one.
-      const zoomControl = map.zoomControl.getContainer()!;
-      const clearLeft = zoomControl.offsetLeft + zoomControl.offsetWidth + CONTROL_GAP_PX;
-      const popupOptions = {
-        autoPanPaddingTopLeft: L.point(clearLeft, CONTROL_GAP_PX),
-        // Leaflet's 300 px popup is wider than a 320 px phone's map: fit it to what is left beside the control.
-        maxWidth: Math.max(POPUP_MIN_WIDTH_PX, Math.min(POPUP_MAX_WIDTH_PX, element.clientWidth - clearLeft - POPUP_CHROME_PX)),
+      /**
+       * Popups open clear of the zoom control (top left): Leaflet pans the map so the popup's left edge passes the
+       * control's right one. Leaflet's 300 px popup is wider than a 320 px phone's map: it gets what is left beside the
+       * control. Measured as each popup opens, from the map as it is then (a phone turned sideways changes both).
+       */
+      const fitPopup = (popup: import('leaflet').Popup) => {
+        const zoomControl = map.zoomControl.getContainer()!;
+        const clearLeft = zoomControl.offsetLeft + zoomControl.offsetWidth + CONTROL_GAP_PX;
+        popup.options.autoPanPaddingTopLeft = L.point(clearLeft, CONTROL_GAP_PX);
+        popup.options.maxWidth = Math.max(POPUP_MIN_WIDTH_PX, Math.min(POPUP_MAX_WIDTH_PX, element.clientWidth - clearLeft - POPUP_CHROME_PX));
+        popup.update(); // lays it out again and pans the map to it
       };
+      map.on('popupopen', (event) => fitPopup(event.popup));
       const markers: { marker: import('leaflet').CircleMarker; label: string }[] = [];
       const bounds = L.latLngBounds([]);
       for (const point of points) {
         const marker = L.circleMarker([point.lat, point.lon], { radius: 7, color: '#a3272f', weight: 2, fillColor: '#d9a528', fillOpacity: 0.9 }).addTo(map);
         // Elements, never strings: Leaflet writes a string tooltip or popup into the page as HTML.
-        marker.bindTooltip(textElement(point.label)).bindPopup(popupElement(point), popupOptions);
+        marker.bindTooltip(textElement(point.label)).bindPopup(popupElement(point));
         markers.push({ marker, label: point.label });
         bounds.extend([point.lat, point.lon]);
       }
