@@ -266,12 +266,12 @@ async function main(): Promise<void> {
         filter: (hit) => {
           const m = metas[hit.id as number]!;
           if (!m.access.some((a) => allowed.has(a))) return false;
-          for (const [facet, values] of Object.entries(q.filters ?? {}) as [Facet, string[]][]) if (!m.facets[facet].some((v) => values.includes(v))) return false;
+          for (const [facet, values] of Object.entries(q.filters ?? {}) as [Facet, string[]][]) if (!(m.facets[facet] ?? []).some((v) => values.includes(v))) return false;
           return true;
         },
       });
       const counts = new Map<string, number>();
-      for (const hit of results) for (const f of FACETS_ASKED) for (const v of metas[hit.id as number]!.facets[f]) counts.set(`${f}:${v}`, (counts.get(`${f}:${v}`) ?? 0) + 1);
+      for (const hit of results) for (const f of FACETS_ASKED) for (const v of metas[hit.id as number]!.facets[f] ?? []) counts.set(`${f}:${v}`, (counts.get(`${f}:${v}`) ?? 0) + 1);
       results.slice(0, 20);
       peerTimes.push(performance.now() - t);
     }

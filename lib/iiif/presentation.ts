@@ -39,6 +39,20 @@ export function yieldsCanvas(derived: DerivativeManifest): boolean {
   return derived.kind === 'image' || derived.kind === 'video' || derived.kind === 'audio';
 }
 
+/**
+ * Whether the record has a manifest at all: some original of it has been
+ * derived into a canvas. The manifest route answers 404 without one, and the
+ * record page links to the manifest only with one; both ask this, so the
+ * page never links to a manifest that is not there. `derivatives` as
+ * `recordManifest` takes them (lib/server/iiif.ts derivativesOf).
+ */
+export function recordHasCanvas(record: Pick<HeritageRecord, 'media'>, derivatives: ReadonlyMap<string, DerivativeManifest>): boolean {
+  return record.media.some((media) => {
+    const derived = derivatives.get(media.path);
+    return derived !== undefined && yieldsCanvas(derived);
+  });
+}
+
 export interface ManifestContext {
   siteUrl: string;
   vocab: Vocabularies;
@@ -65,7 +79,8 @@ export function recordManifest(full: HeritageRecord, context: ManifestContext): 
   const items: Record<string, unknown>[] = [];
   record.media.forEach((media, index) => {
     const derived = context.derivatives.get(media.path);
-    if (!derived) return;
+    // Exactly the originals recordHasCanvas counts: a manifest has items if and only if it says so.
+    if (!derived || !yieldsCanvas(derived)) return;
     const canvasId = `${id}/canvas/${index + 1}`;
     const label = media.label ? languageMap(media.label) : languageMap(record.title);
     const page = (body: Record<string, unknown>) => ({

@@ -1,7 +1,12 @@
 /**
- * Reads the head version of every record, straight from storage. The search
- * index (lib/search) will answer lists at scale; this is the storage-backed
- * truth it is rebuilt from.
+ * Lists of records. Pages, feeds, OAI-PMH, the sitemap and the API answer
+ * from the search index's catalog read (`SearchIndex.list`: access, filters,
+ * sort, counts and facets decided in the engine, a page at a time); `everyEntry`
+ * walks its pages for the few outputs that need them all (sitemap files).
+ *
+ * The storage scans below (listAllRecords…) are the truth the index is
+ * rebuilt from: only reindex, fsck, exports and the coverage audit use them,
+ * never a request (tests/unit/no-store-scans.test.ts).
  *
  * Lists for a viewer (visibleTo, listVisibleRecords) hand out what that
  * viewer may read: for everyone but staff, the copy with the names of people
@@ -11,7 +16,22 @@
  */
 import { publicStoredFor } from '../access/consent';
 import { maySeeRecord, type Viewer } from '../access/policy';
+import type { ListEntry, ListQuery, SearchIndex } from '../search/types';
 import type { RecordRepository, StoredRecord } from './repository';
+
+/** Every entry of a list, page by page (at most `max`, default all). */
+export async function* everyEntry(index: Pick<SearchIndex, 'list'>, query: Omit<ListQuery, 'cursor' | 'limit'>, max = Number.POSITIVE_INFINITY): AsyncGenerator<ListEntry> {
+  let cursor: string | undefined;
+  let yielded = 0;
+  do {
+    const page = await index.list({ ...query, limit: Math.min(1000, max - yielded), ...(cursor ? { cursor } : {}) });
+    for (const entry of page.entries) {
+      yield entry;
+      if (++yielded >= max) return;
+    }
+    cursor = page.next;
+  } while (cursor);
+}
 
 /**
  * Every record (restricted ones too, names not withheld), skipping any that

@@ -151,7 +151,8 @@ function toStream(body: Body): Readable {
 
 /** Told after a version is committed (search indexing, derivative jobs). A failing listener never undoes the commit. */
 export interface CommitListener {
-  (event: { id: string; record: HeritageRecord; version: number; previous?: HeritageRecord }): void | Promise<void>;
+  /** `modified`: when the version was committed (the record's new datestamp). */
+  (event: { id: string; record: HeritageRecord; version: number; modified: string; previous?: HeritageRecord }): void | Promise<void>;
 }
 
 export interface RepositoryOptions {
@@ -184,7 +185,7 @@ export class RecordRepository {
     const stored = await this.require(id);
     for (const listener of this.listeners) {
       try {
-        await listener({ id, record: stored.record, version, previous });
+        await listener({ id, record: stored.record, version, modified: stored.modified, previous });
       } catch (error) {
         this.onListenerError(error, id);
       }

@@ -31,6 +31,9 @@ export interface ColumnInput {
   geo?: [number, number];
   date?: string;
   title: string;
+  /** First publication and head version, ms since the epoch. */
+  published?: number;
+  modified?: number;
 }
 
 /** YYYY[-MM[-DD]] → YYYYMMDD as a number; NaN when undated. */
@@ -59,6 +62,9 @@ export class Columns {
   lat = new Float64Array(1024);
   lon = new Float64Array(1024);
   date = new Float64Array(1024);
+  /** ms since the epoch; NaN when never published / unknown. */
+  published = new Float64Array(1024);
+  modified = new Float64Array(1024);
   title: string[] = [];
   flat = new Int32Array(1 << 16);
   used = 0;
@@ -77,6 +83,8 @@ export class Columns {
       this.lat = grow(this.lat, n, (k) => new Float64Array(k));
       this.lon = grow(this.lon, n, (k) => new Float64Array(k));
       this.date = grow(this.date, n, (k) => new Float64Array(k));
+      this.published = grow(this.published, n, (k) => new Float64Array(k));
+      this.modified = grow(this.modified, n, (k) => new Float64Array(k));
     }
     const ids: number[] = input.access.map((t) => this.accessTokens.id(t));
     const accessCount = ids.length;
@@ -97,6 +105,8 @@ export class Columns {
     this.lat[rowid] = input.geo?.[0] ?? NaN;
     this.lon[rowid] = input.geo?.[1] ?? NaN;
     this.date[rowid] = dateNumber(input.date);
+    this.published[rowid] = input.published ?? NaN;
+    this.modified[rowid] = input.modified ?? NaN;
     this.title[rowid] = input.title;
     this.size = Math.max(this.size, rowid + 1);
   }

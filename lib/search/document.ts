@@ -9,12 +9,13 @@
  * field, and is replaced by the label in the media text too.
  */
 import { redactorFor, withholdNames } from '../access/consent';
-import { recordAccessTokens } from '../access/policy';
-import type { HeritageRecord } from '../records/schema';
+import { ANONYMOUS, maySeeRecord, recordAccessTokens } from '../access/policy';
+import { placeCoordinates } from '../records/places';
+import type { HeritageRecord, Place } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
 import { groupNames } from './synonyms';
 import { fold } from './text';
-import type { Facet, SearchDocument, TextField } from './types';
+import { TOMBSTONE_TOKEN, type Facet, type SearchDocument, type TextField } from './types';
 
 // Community names and synonyms live in synonyms.ts; re-exported for the callers that found them here.
 export { groupNames, splitBracketed, synonymGroups } from './synonyms';
@@ -35,7 +36,29 @@ export function decadeOf(date: string | undefined): string | undefined {
   return Number.isFinite(year) ? `${Math.floor(year / 10) * 10}s` : undefined;
 }
 
-export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, media: MediaText = {}): SearchDocument {
+/** Facet value of a place (the map's point): its coordinates (its own, else its district's) and its parts, "lat,lon|district|commune|village". */
+export function placeFacetValue(vocab: Vocabularies, place: Place): string | undefined {
+  const at = placeCoordinates(vocab, place);
+  return at ? [`${at.lat.toFixed(3)},${at.lon.toFixed(3)}`, place.district, place.commune ?? '', place.village ?? ''].join('|') : undefined;
+}
+
+/** The parts of a place facet value. */
+export function parsePlaceFacetValue(value: string): { lat: number; lon: number; place: Place } | undefined {
+  const [at, district, commune, village] = value.split('|');
+  const [lat, lon] = (at ?? '').split(',').map(Number);
+  if (!district || !Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
+  return { lat: lat!, lon: lon!, place: { district, ...(commune ? { commune } : {}), ...(village ? { village } : {}) } };
+}
+
+/**
+ * A withdrawn record harvesters could have had (published, public): OAI-PMH reports it as deleted. The same rule
+ * as lib/oai: a record withdrawn from a restricted level was never theirs to know of.
+ */
+export function isTombstone(record: HeritageRecord): boolean {
+  return record.status === 'withdrawn' && record.access.level === 'public' && record.publishedAt !== undefined;
+}
+
+export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, media: MediaText = {}, versions: { modified?: string } = {}): SearchDocument {
   const record = withholdNames(full);
   // Transcripts and extracted text are read from files, outside the record: the same names are withheld from them.
   // (So this takes the stored record, as indexableDocument gives it: a public copy no longer knows the names.)
@@ -83,8 +106,18 @@ export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, medi
     mediaKind: unique(record.media.map((m) => m.kind)),
     accessLevel: [record.access.level],
     status: [record.status],
+    subject: unique(record.subjects),
+    element: unique([record.inventoryElement]),
+    month: record.heldIn ? record.heldIn.months.map((m) => `${record.heldIn!.calendar}-${m}`) : [],
+    place: unique(record.places.map((p) => placeFacetValue(vocab, p))),
+    documentKind: unique([record.document?.kind]),
+    issuer: unique([record.document?.issuer.vi]),
+    year: unique([date?.slice(0, 4)]),
+    featured: record.featured ? ['true'] : [],
   };
 
+  // Withdrawn records keep their access tokens (staff see them); tombstones are also listed to harvesters, as deleted.
+  const tombstone = isTombstone(record) && !maySeeRecord(ANONYMOUS, record);
   const placed = record.places.find((p) => p.lat !== undefined && p.lon !== undefined);
   const district = districts.find((d) => d !== undefined);
   const geo = placed ? { lat: placed.lat!, lon: placed.lon! } : district ? { lat: district.lat, lon: district.lon } : undefined;
@@ -97,10 +130,13 @@ export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, medi
     title: { vi: record.title.vi, ...(record.title.en ? { en: record.title.en } : {}) },
     text,
     facets,
-    access: recordAccessTokens(record),
+    access: tombstone ? [...recordAccessTokens(record), TOMBSTONE_TOKEN] : recordAccessTokens(record),
     ...(geo ? { geo } : {}),
     ...(date ? { date } : {}),
     titleSort: fold(record.title.vi),
     ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
+    ...(versions.modified ? { modified: versions.modified } : {}),
+    record,
+    ...(tombstone ? { tombstone } : {}),
   };
 }

@@ -16,8 +16,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { isStaffViewer } from '../access/policy';
-import { Columns } from './columns';
+import { isStaffViewer, maySeeRecord } from '../access/policy';
+import type { HeritageRecord } from '../records/schema';
+import { Columns, type ColumnInput } from './columns';
+import { decodeCursor, nextCursor, timeMs } from './cursor';
 import { MatchCache } from './match-cache';
 import { correctedQueryText, correctedSearchText, correctionAttempts, FEW_RESULTS, spellingsIn, type Corrections } from './correct';
 import { buildSynonymTable, compileQuery, type CompiledQuery, type CompileOptions, type SynonymTable, type Vocabulary } from './query';
@@ -26,7 +28,12 @@ import { boundedDistance, exactForm, fold, highlight, snippet } from './text';
 import {
   FACETS,
   FIELD_WEIGHTS,
+  MAX_LIST_SIZE,
   MAX_PAGE_SIZE,
+  TOMBSTONE_TOKEN,
+  type ListEntry,
+  type ListPage,
+  type ListQuery,
   STAFF_ONLY_FACETS,
   TEXT_FIELDS,
   type Facet,
@@ -42,7 +49,7 @@ import {
   type Suggestion,
 } from './types';
 
-const SCHEMA_VERSION = '2';
+const SCHEMA_VERSION = '3';
 const POINTER = 'CURRENT';
 
 const NO_SYNONYMS: SynonymTable = { groups: [] };
@@ -69,6 +76,15 @@ interface StoredMeta {
   g?: [number, number];
   d?: string;
   t: string;
+  /** First publication and head version, ms since the epoch. */
+  p?: number;
+  m?: number;
+  /** A tombstone (see SearchDocument.tombstone). */
+  x?: 1;
+}
+
+function columnInput(meta: StoredMeta): ColumnInput {
+  return { access: meta.a, facets: meta.f, geo: meta.g, date: meta.d, title: meta.t, published: meta.p, modified: meta.m };
 }
 
 export interface EmbeddedOptions {
@@ -94,7 +110,8 @@ function openDatabase(file: string, bulk: boolean): Database.Database {
   db.pragma('cache_size = -65536');
   db.exec(`
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, meta TEXT NOT NULL, body TEXT NOT NULL);
+    -- body: the document without its record; record: the record as the public may read it (what lists render).
+    CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, meta TEXT NOT NULL, body TEXT NOT NULL, record TEXT);
     CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
       ${TEXT_FIELDS.join(', ')}, exact,
       content = '', contentless_delete = 1,
@@ -249,8 +266,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   /** Synchronous upsert, for the rebuild loop (one transaction per batch). */
   upsertSync(docs: SearchDocument[]): void {
     const findRow = this.db.prepare('SELECT rowid FROM docs WHERE id = ?').pluck();
-    const insertDoc = this.db.prepare('INSERT INTO docs (id, meta, body) VALUES (?, ?, ?)');
-    const updateDoc = this.db.prepare('UPDATE docs SET meta = ?, body = ? WHERE rowid = ?');
+    const insertDoc = this.db.prepare('INSERT INTO docs (id, meta, body, record) VALUES (?, ?, ?, ?)');
+    const updateDoc = this.db.prepare('UPDATE docs SET meta = ?, body = ?, record = ? WHERE rowid = ?');
     const deleteText = this.db.prepare('DELETE FROM fts WHERE rowid = ?');
     const deleteTitle = this.db.prepare('DELETE FROM titles WHERE rowid = ?');
     const insertTitle = this.db.prepare('INSERT INTO titles (rowid, title, exact) VALUES (?, ?, ?)');
@@ -263,23 +280,28 @@ export class EmbeddedSearchIndex implements SearchIndex {
           ...(doc.geo ? { g: [doc.geo.lat, doc.geo.lon] as [number, number] } : {}),
           ...(doc.date ? { d: doc.date } : {}),
           t: doc.titleSort,
+          ...(Number.isFinite(timeMs(doc.publishedAt)) ? { p: timeMs(doc.publishedAt) } : {}),
+          ...(Number.isFinite(timeMs(doc.modified)) ? { m: timeMs(doc.modified) } : {}),
+          ...(doc.tombstone ? { x: 1 as const } : {}),
         };
         const metaJson = JSON.stringify(meta);
-        const body = JSON.stringify(doc);
+        const { record, ...rest } = doc;
+        const body = JSON.stringify(rest);
+        const recordJson = record ? JSON.stringify(record) : null;
         let rowid = findRow.get(doc.id) as number | undefined;
         if (rowid !== undefined) {
           deleteText.run(rowid);
           deleteTitle.run(rowid);
-          updateDoc.run(metaJson, body, rowid);
+          updateDoc.run(metaJson, body, recordJson, rowid);
         } else {
-          rowid = Number(insertDoc.run(doc.id, metaJson, body).lastInsertRowid);
+          rowid = Number(insertDoc.run(doc.id, metaJson, body, recordJson).lastInsertRowid);
         }
         const columns = TEXT_FIELDS.map((f) => fold(doc.text[f].join('\n')));
         // The exact column keeps the original spelling of the short, strong fields, for exact-diacritic ranking.
         const exact = exactForm([...doc.text.title, ...doc.text.subjects, ...doc.text.place].join('\n'));
         insertText.run(rowid, ...columns, exact);
         insertTitle.run(rowid, columns[0], exactForm(doc.text.title.join('\n')));
-        this.columns?.set(rowid, { access: meta.a, facets: meta.f, geo: meta.g, date: meta.d, title: meta.t });
+        this.columns?.set(rowid, columnInput(meta));
       }
     });
     write(docs);
@@ -319,8 +341,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     if (this.columns) return this.columns;
     const columns = new Columns();
     for (const [rowid, json] of this.db.prepare('SELECT rowid, meta FROM docs').raw().iterate() as IterableIterator<[number, string]>) {
-      const meta = JSON.parse(json) as StoredMeta;
-      columns.set(rowid, { access: meta.a, facets: meta.f, geo: meta.g, date: meta.d, title: meta.t });
+      columns.set(rowid, columnInput(JSON.parse(json) as StoredMeta));
     }
     this.columns = columns;
     return columns;
@@ -575,19 +596,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const offset = (page - 1) * pageSize;
     const { compiled, terms, total, counts, best, offer } = this.run(query, offset + pageSize, { offer: true });
 
-    const staff = isStaffViewer(query.viewer);
-    const facets: Partial<Record<Facet, FacetCount[]>> = {};
-    for (const facet of query.facets ?? []) {
-      if (STAFF_ONLY_FACETS.includes(facet) && !staff) continue;
-      facets[facet] = [];
-    }
-    const c = this.columns!;
-    for (let id = 0; id < counts.length; id++) {
-      if (!counts[id]) continue;
-      const facet = FACETS[c.valueFacet[id]!]!;
-      facets[facet]?.push({ value: c.values.names[id]!.slice(facet.length + 1), count: counts[id]! });
-    }
-    for (const list of Object.values(facets)) list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    const facets = this.facetCounts(query, counts);
 
     const getBody = this.db.prepare('SELECT body FROM docs WHERE rowid = ?').pluck();
     const locale = query.locale ?? 'vi';
@@ -607,6 +616,61 @@ export class EmbeddedSearchIndex implements SearchIndex {
     });
     const didYouMean = offer ? this.didYouMean(compiled, offer) : undefined;
     return { hits, total, page, pageSize, facets, ...(didYouMean ? { didYouMean } : {}), tookMs: performance.now() - started };
+  }
+
+  /** The asked-for facets' counts from a scan (staff-only facets for staff only), most frequent first. */
+  private facetCounts(query: Pick<SearchQuery, 'viewer' | 'facets'>, counts: Int32Array): Partial<Record<Facet, FacetCount[]>> {
+    const staff = isStaffViewer(query.viewer);
+    const facets: Partial<Record<Facet, FacetCount[]>> = {};
+    for (const facet of query.facets ?? []) {
+      if (STAFF_ONLY_FACETS.includes(facet) && !staff) continue;
+      facets[facet] = [];
+    }
+    const c = this.columns!;
+    for (let id = 0; id < counts.length; id++) {
+      if (!counts[id]) continue;
+      const facet = FACETS[c.valueFacet[id]!]!;
+      facets[facet]?.push({ value: c.values.names[id]!.slice(facet.length + 1), count: counts[id]! });
+    }
+    for (const list of Object.values(facets)) list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    return facets;
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    this.checkSwap();
+    const c = this.loadColumns();
+    const limit = Math.min(Math.max(Math.floor(query.limit ?? 20), 0), MAX_LIST_SIZE);
+    const sort = query.sort ?? 'published-desc';
+    const cursor = decodeCursor(query);
+    let modifiedFrom = timeMs(query.modified?.from);
+    const modifiedUntil = timeMs(query.modified?.until);
+    let exclude: Set<number> | undefined;
+    if (cursor?.kind === 'datestamp') {
+      modifiedFrom = Number.isFinite(modifiedFrom) ? Math.max(modifiedFrom, cursor.after) : cursor.after;
+      const findRow = this.db.prepare('SELECT rowid FROM docs WHERE id = ?').pluck();
+      exclude = new Set(cursor.seen.map((id) => findRow.get(id) as number | undefined).filter((r) => r !== undefined));
+    }
+    const scope = scopeOf(c, query, { tokens: query.tombstones ? [TOMBSTONE_TOKEN] : [], modifiedFrom, modifiedUntil, exclude });
+    const compiled = query.q?.trim() ? this.compile(query.q) : undefined;
+    const rowids = compiled?.match ? this.matchRowids(compiled.match, 'fts') : c.all();
+    const offset = cursor?.kind === 'position' ? cursor.offset : 0;
+    const { total, counts, best } = scan(c, rowids, scope, offset + limit, comparator(sort, c));
+    const getRecord = this.db.prepare('SELECT id, record FROM docs WHERE rowid = ?').raw();
+    const entries: ListEntry[] = [];
+    const delivered: { id: string; modifiedMs: number }[] = [];
+    for (const rowid of best.slice(offset)) {
+      const [id, json] = getRecord.get(rowid) as [string, string | null];
+      if (!json) continue; // indexed before records were kept (schema 2): `npm run reindex` fills it in
+      const record = JSON.parse(json) as HeritageRecord;
+      const modifiedMs = c.modified[rowid]!;
+      entries.push({ id, record, ...(Number.isFinite(modifiedMs) ? { modified: new Date(modifiedMs).toISOString() } : {}), deleted: !!query.tombstones && !maySeeRecord(query.viewer, record) });
+      delivered.push({ id, modifiedMs: Number.isFinite(modifiedMs) ? modifiedMs : 0 });
+    }
+    // By datestamp, `total` counts what is left after the cursor: the whole is what came before plus that.
+    const before = cursor?.kind === 'datestamp' ? cursor.delivered : 0;
+    const more = cursor?.kind === 'datestamp' ? total > best.length : total > offset + best.slice(offset).length;
+    const next = nextCursor(query, cursor, delivered, more);
+    return { entries, total: before + total, facets: this.facetCounts(query, counts), ...(next ? { next } : {}) };
   }
 
   async count(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo'>): Promise<number> {

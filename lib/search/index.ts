@@ -77,8 +77,9 @@ export async function readMediaText(records: RecordRepository, store: ObjectStor
   return { transcripts, fulltext };
 }
 
-export async function indexableDocument(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, record: HeritageRecord): Promise<SearchDocument> {
-  return toSearchDocument(record, archive.vocab, await readMediaText(archive.records, archive.store, record));
+/** A record's document, from its head version as read from storage (`modified`: that version's commit time). */
+export async function indexableDocument(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, stored: { record: HeritageRecord; modified: string }): Promise<SearchDocument> {
+  return toSearchDocument(stored.record, archive.vocab, await readMediaText(archive.records, archive.store, stored.record), { modified: stored.modified });
 }
 
 /**
@@ -88,8 +89,8 @@ export async function indexableDocument(archive: Pick<Archive, 'records' | 'stor
  * A failure is reported by the repository and repaired by `npm run reindex`.
  */
 export function registerSearchIndexing(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, index: SearchIndex): void {
-  archive.records.addListener(async ({ record }) => {
-    await index.upsert([await indexableDocument(archive, record)]);
+  archive.records.addListener(async ({ record, modified }) => {
+    await index.upsert([await indexableDocument(archive, { record, modified })]);
   });
 }
 

@@ -44,7 +44,7 @@ async function* documentBatches(
     try {
       const stored = await archive.records.get(id);
       // A claimed id without an object is an interrupted create: nothing to index.
-      if (stored) batch.push(await indexableDocument(archive, stored.record));
+      if (stored) batch.push(await indexableDocument(archive, stored));
     } catch (error) {
       progress.failed.push({ id, error: (error as Error).message });
     }

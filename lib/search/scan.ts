@@ -20,11 +20,25 @@ export interface Scope {
   /** A filter names only values no document has: nothing can match. */
   impossible: boolean;
   geo?: SearchQuery['geo'];
+  /** Head-version time range, ms (inclusive): lists for harvesters. */
+  modifiedFrom?: number;
+  modifiedUntil?: number;
+  /** Rows already delivered (a datestamp cursor's). */
+  exclude?: Set<number>;
 }
 
-export function scopeOf(c: Columns, query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo'>): Scope {
+/** What a list adds to a query's scope (see EmbeddedSearchIndex.list). */
+export interface ScopeExtras {
+  /** Tokens granted on top of the viewer's (the tombstone token, for harvesters). */
+  tokens?: string[];
+  modifiedFrom?: number;
+  modifiedUntil?: number;
+  exclude?: Set<number>;
+}
+
+export function scopeOf(c: Columns, query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo'>, extras: ScopeExtras = {}): Scope {
   const allowed = new Uint8Array(c.accessTokens.names.length);
-  for (const token of viewerAccessTokens(query.viewer)) {
+  for (const token of [...viewerAccessTokens(query.viewer), ...(extras.tokens ?? [])]) {
     const id = c.accessTokens.ids.get(token);
     if (id !== undefined) allowed[id] = 1;
   }
@@ -46,7 +60,25 @@ export function scopeOf(c: Columns, query: Pick<SearchQuery, 'viewer' | 'filters
     if (!any) impossible = true;
     groups++;
   }
-  return { allowed, valueGroup, groups, fullMask: (1 << groups) - 1, impossible, ...(query.geo ? { geo: query.geo } : {}) };
+  return {
+    allowed,
+    valueGroup,
+    groups,
+    fullMask: (1 << groups) - 1,
+    impossible,
+    ...(query.geo ? { geo: query.geo } : {}),
+    ...(Number.isFinite(extras.modifiedFrom) ? { modifiedFrom: extras.modifiedFrom } : {}),
+    ...(Number.isFinite(extras.modifiedUntil) ? { modifiedUntil: extras.modifiedUntil } : {}),
+    ...(extras.exclude?.size ? { exclude: extras.exclude } : {}),
+  };
+}
+
+/** Whether a row passes a list's time range and exclusions (no time: only an open range passes). */
+function inRange(c: Columns, scope: Scope, rowid: number): boolean {
+  if (scope.exclude?.has(rowid)) return false;
+  const m = c.modified[rowid]!;
+  if (scope.modifiedFrom !== undefined && !(m >= scope.modifiedFrom)) return false;
+  return scope.modifiedUntil === undefined || m <= scope.modifiedUntil;
 }
 
 /** Whether one row is in scope (the pass below inlines the same checks: it runs per hit on 100,000 rows). */
@@ -67,7 +99,12 @@ export function admits(c: Columns, scope: Scope, rowid: number): boolean {
     if (mask !== scope.fullMask) return false;
   }
   const geo = scope.geo;
-  return !geo || haversineKm(geo.lat, geo.lon, c.lat[rowid]!, c.lon[rowid]!) <= geo.km;
+  if (geo && !(haversineKm(geo.lat, geo.lon, c.lat[rowid]!, c.lon[rowid]!) <= geo.km)) return false;
+  return !ranged(scope) || inRange(c, scope, rowid);
+}
+
+function ranged(scope: Scope): boolean {
+  return scope.modifiedFrom !== undefined || scope.modifiedUntil !== undefined || scope.exclude !== undefined;
 }
 
 /** Whether any of the rows is in scope (stops at the first). */
@@ -92,6 +129,7 @@ export function scan(c: Columns, rowids: Int32Array, scope: Scope, keep: number,
   let total = 0;
   const { start, flat, accessCount, valueCount } = c;
   const { allowed, valueGroup, groups, fullMask, geo } = scope;
+  const range = ranged(scope);
   if (!scope.impossible) {
     for (let i = 0; i < rowids.length; i++) {
       const rowid = rowids[i]!;
@@ -118,6 +156,7 @@ export function scan(c: Columns, rowids: Int32Array, scope: Scope, keep: number,
         if (mask !== fullMask) continue;
       }
       if (geo && !(haversineKm(geo.lat, geo.lon, c.lat[rowid]!, c.lon[rowid]!) <= geo.km)) continue;
+      if (range && !inRange(c, scope, rowid)) continue;
       total++;
       for (let k = vs; k < ve; k++) counts[flat[k]!]!++;
       top.push(rowid);
@@ -179,7 +218,20 @@ export function comparator(sort: NonNullable<SearchQuery['sort']>, c: Columns, r
     return da !== db && !Number.isNaN(da) ? dir * (da - db) : byTitle(a, b);
   };
   const newest = byDate(-1);
+  /** By a time column, known times first; ties by date then title. */
+  const byTime = (column: Float64Array, dir: 1 | -1) => (a: number, b: number) => {
+    const ta = column[a]!;
+    const tb = column[b]!;
+    if (Number.isNaN(ta) !== Number.isNaN(tb)) return Number.isNaN(ta) ? 1 : -1;
+    return ta !== tb && !Number.isNaN(ta) ? dir * (ta - tb) : newest(a, b);
+  };
   switch (sort) {
+    case 'published-desc':
+      return byTime(c.published, -1);
+    case 'modified-desc':
+      return byTime(c.modified, -1);
+    case 'modified-asc':
+      return byTime(c.modified, 1);
     case 'title':
       return byTitle;
     case 'date-asc':

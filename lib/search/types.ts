@@ -5,10 +5,31 @@
  * studio only ever see these types.
  */
 import type { Viewer } from '../access/policy';
-import type { RecordStatus, RecordType } from '../records/schema';
+import type { HeritageRecord, RecordStatus, RecordType } from '../records/schema';
 
-/** Facets a query can count and filter on. accessLevel and status are shown to staff only. */
-export const FACETS = ['ethnicGroup', 'type', 'district', 'decade', 'language', 'mediaKind', 'accessLevel', 'status'] as const;
+/**
+ * Facets a query can count and filter on. accessLevel and status are shown to staff only. The ones after `status`
+ * serve the catalog's lists (see ListQuery): subject and inventory element (related records), calendar month
+ * (`lunar-3`, `solar-7`), place (`lat,lon|label`: the map's points), document kind, issuer and year (the library).
+ */
+export const FACETS = [
+  'ethnicGroup',
+  'type',
+  'district',
+  'decade',
+  'language',
+  'mediaKind',
+  'accessLevel',
+  'status',
+  'subject',
+  'element',
+  'month',
+  'place',
+  'documentKind',
+  'issuer',
+  'year',
+  'featured',
+] as const;
 export type Facet = (typeof FACETS)[number];
 export const STAFF_ONLY_FACETS: readonly Facet[] = ['accessLevel', 'status'];
 
@@ -42,8 +63,8 @@ export interface SearchDocument {
   title: { vi: string; en?: string };
   /** Text by field; each entry is one original string (a title, a paragraph, a transcript). */
   text: Record<TextField, string[]>;
-  /** Facet values (vocabulary ids, ISO codes, "1990s"…). */
-  facets: Record<Facet, string[]>;
+  /** Facet values (vocabulary ids, ISO codes, "1990s"…); a facet left out has none. */
+  facets: Partial<Record<Facet, string[]>>;
   /** Tokens from recordAccessTokens(): the record is visible to a viewer holding any of them. */
   access: string[];
   /** One point per record (first place with coordinates, else its district's centre). */
@@ -53,7 +74,22 @@ export interface SearchDocument {
   /** Sort key for "title": the folded, lower-cased Vietnamese title. */
   titleSort: string;
   publishedAt?: string;
+  /** When the head version was committed (ISO 8601): the OAI-PMH datestamp and the "recently changed" order. */
+  modified?: string;
+  /**
+   * The record as the public may read it (names of people who did not consent withheld: lib/access/consent.ts),
+   * which lists render from without reading storage. Who may see it at all is decided by `access`.
+   */
+  record?: HeritageRecord;
+  /** A withdrawn record harvesters had (published, public): listed to them as deleted. Its access carries TOMBSTONE_TOKEN. */
+  tombstone?: boolean;
 }
+
+/**
+ * The access token of tombstones. No viewer holds it; a list that asks for tombstones (OAI-PMH) adds it to the
+ * viewer's tokens, so withdrawn records it once published come back as deleted, and nothing else does.
+ */
+export const TOMBSTONE_TOKEN = 'tombstone';
 
 export interface GeoRadius {
   lat: number;
@@ -62,7 +98,9 @@ export interface GeoRadius {
   km: number;
 }
 
-export type SortOrder = 'relevance' | 'date-desc' | 'date-asc' | 'title';
+export const SORT_ORDERS = ['relevance', 'date-desc', 'date-asc', 'title', 'published-desc', 'modified-desc', 'modified-asc'] as const;
+/** date: when recorded or issued; published: first publication, newest first (unpublished last); modified: head version. */
+export type SortOrder = (typeof SORT_ORDERS)[number];
 
 export interface SearchQuery {
   /** Free text; empty lists everything the viewer may see (browse). */
@@ -155,6 +193,11 @@ export interface SearchIndex {
   suggest(query: SuggestQuery): Promise<Suggestion[]>;
   /** Records the viewer may see that match (optional text and filters). */
   count(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo'>): Promise<number>;
+  /**
+   * The catalog's read: records the viewer may see, as the public may read them, filtered, sorted, counted and
+   * faceted in the engine, a page at a time with an opaque cursor. Every list the site shows answers from here.
+   */
+  list(query: ListQuery): Promise<ListPage>;
   stats(): Promise<IndexStats>;
   /** Removes every document (a rebuild starts from nothing). */
   clear(): Promise<void>;
@@ -162,3 +205,49 @@ export interface SearchIndex {
 }
 
 export const MAX_PAGE_SIZE = 100;
+
+export interface ListQuery {
+  viewer: Viewer;
+  q?: string;
+  filters?: Partial<Record<Facet, string[]>>;
+  geo?: GeoRadius;
+  /** Facets to count over everything the query admits (not just the page); staff-only ones are dropped for others. */
+  facets?: Facet[];
+  /** Default 'published-desc'. */
+  sort?: Exclude<SortOrder, 'relevance'>;
+  /** Entries per page, 0 to MAX_LIST_SIZE (0: counts and facets only). Default 20. */
+  limit?: number;
+  /** From a previous page's `next` (with the same query). */
+  cursor?: string;
+  /** Only records whose head version was committed in [from, until] (ISO 8601, inclusive): OAI-PMH's range. */
+  modified?: { from?: string; until?: string };
+  /** Also list withdrawn records harvesters had, as deleted (OAI-PMH). */
+  tombstones?: boolean;
+}
+
+export interface ListEntry {
+  id: string;
+  /** As the public may read it. */
+  record: HeritageRecord;
+  modified?: string;
+  /** A tombstone (only with `tombstones`). */
+  deleted: boolean;
+}
+
+export interface ListPage {
+  entries: ListEntry[];
+  total: number;
+  facets: Partial<Record<Facet, FacetCount[]>>;
+  /** The cursor of the next page; absent on the last. */
+  next?: string;
+}
+
+export const MAX_LIST_SIZE = 1000;
+
+/** A cursor the engine did not make (or made for another order): the caller's request is wrong (HTTP 400). */
+export class BadCursorError extends Error {
+  constructor() {
+    super('invalid or expired cursor');
+    this.name = 'BadCursorError';
+  }
+}

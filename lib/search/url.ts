@@ -2,14 +2,14 @@
 import type { Facet, SearchQuery, SortOrder } from './types';
 
 /** URL parameter for each facet (people read "community", the engine says "ethnicGroup"). */
-export const FACET_PARAMS: Record<Exclude<Facet, 'accessLevel' | 'status'>, string> = {
+export const FACET_PARAMS = {
   ethnicGroup: 'community',
   type: 'type',
   district: 'district',
   decade: 'decade',
   language: 'language',
   mediaKind: 'media',
-};
+} as const satisfies Partial<Record<Exclude<Facet, 'accessLevel' | 'status'>, string>>;
 export const PUBLIC_FACETS = Object.keys(FACET_PARAMS) as (keyof typeof FACET_PARAMS)[];
 const SORTS: SortOrder[] = ['relevance', 'date-desc', 'date-asc', 'title'];
 

@@ -16,7 +16,7 @@ export function getDerivativeJobs(): DerivativeJobs {
       void (async () => {
         const archive = getArchive();
         const stored = await archive.records.get(event.job.recordId);
-        if (stored) await (await getSearchIndex()).upsert([await indexableDocument(archive, stored.record)]);
+        if (stored) await (await getSearchIndex()).upsert([await indexableDocument(archive, stored)]);
       })().catch((error: unknown) => console.error('re-indexing after a document job failed:', error));
     });
   }

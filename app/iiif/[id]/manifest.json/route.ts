@@ -6,7 +6,7 @@
 import { ANONYMOUS } from '@/lib/access/policy';
 import { readVisible } from '@/lib/access/reader';
 import { json } from '@/lib/api/http';
-import { recordManifest } from '@/lib/iiif/presentation';
+import { recordHasCanvas, recordManifest } from '@/lib/iiif/presentation';
 import { getArchive } from '@/lib/server/archive';
 import { derivativesOf } from '@/lib/server/iiif';
 
@@ -23,9 +23,10 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   const read = await readVisible(records, ANONYMOUS, id);
   if (!read.ok) return notFound();
   const { record } = read.stored;
-  const manifest = recordManifest(record, { siteUrl: config.siteUrl, vocab, derivatives: await derivativesOf(record) });
-  // A manifest without a canvas is one no viewer can open (and a collection does not list it).
-  if (!(manifest.items as unknown[]).length) return notFound();
+  const derivatives = await derivativesOf(record);
+  // A manifest without a canvas is one no viewer can open (and a collection does not list it); the record page asks the same question before linking here.
+  if (!recordHasCanvas(record, derivatives)) return notFound();
+  const manifest = recordManifest(record, { siteUrl: config.siteUrl, vocab, derivatives });
   const response = json(request, manifest);
   response.headers.set('content-type', 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"');
   return response;

@@ -21,6 +21,7 @@ import { permanentRedirect } from '@/lib/i18n/navigation';
 import { alternatesFor, recordPath } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
+import { recordHasCanvas } from '@/lib/iiif/presentation';
 import { fileUrl } from '@/lib/media/delivery';
 import { listVisibleRecords } from '@/lib/records/catalog';
 import { citeRecord } from '@/lib/records/citation';
@@ -271,8 +272,12 @@ export default async function RecordPage({ params }: Props) {
         {isPublic && (
           <>
             {' · '}
-            <a href={`/iiif/${record.id}/manifest.json`} className="underline">IIIF</a>
-            {' · '}
+            {recordHasCanvas(record, derivatives) && (
+              <>
+                <a href={`/iiif/${record.id}/manifest.json`} className="underline">IIIF</a>
+                {' · '}
+              </>
+            )}
             <a href={`/api/v1/records/${record.id}`} className="underline">JSON</a>
             {' · '}
             <a href={`/api/v1/records/${record.id}/dublin-core.xml`} className="underline">Dublin Core</a>
