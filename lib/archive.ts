@@ -1,10 +1,26 @@
-/** Opens the archive's moving parts from a configuration: the one place that wires them together. */
+/**
+ * Opens the archive's moving parts from a configuration: the one place that
+ * wires them together, the same for every process (web server, CLI, worker,
+ * seed, tests).
+ *
+ * After-commit work is registered here, so no process can forget it:
+ *   - the search index (the site's read model) gets the committed version
+ *     before the commit returns, so the request or command that made the
+ *     change already sees it in every list;
+ *   - derivative jobs are queued (durably, DATA_DIR/jobs) for new originals;
+ *   - when a document's text has been extracted (in whichever process runs
+ *     the worker), the record is indexed again so its text is searchable.
+ * The index and the job queue are opened on first use: a command that never
+ * commits (a user script, a dry run) never opens them.
+ */
 import { getConfig, type Config } from './config';
+import { derivableMedia, DerivativeWorker, enqueueDerivativesFor, mediaLimits, openJobQueue, type JobQueue } from './jobs';
 import { RecordRepository } from './records/repository';
 import { loadVocabularies, type Vocabularies } from './records/vocabularies';
+import { indexableDocument, openSearchIndex, type SearchIndex } from './search';
 import { openStore, type ObjectStore } from './storage';
-import { openSearchIndex, registerSearchIndexing, type SearchIndex } from './search';
 
+/** The archive's parts: what most code needs (and what tests assemble by hand). */
 export interface Archive {
   config: Config;
   store: ObjectStore;
@@ -12,18 +28,93 @@ export interface Archive {
   vocab: Vocabularies;
 }
 
-export function openArchive(config: Config = getConfig()): Archive {
-  const store = openStore(config);
-  return { config, store, records: new RecordRepository(store), vocab: loadVocabularies(config.contentDir) };
+/** An archive opened by openArchive: its parts, wired. */
+export interface OpenArchive extends Archive {
+  /** The configured search index, opened on first use and kept current with every commit of this process. */
+  search(): Promise<SearchIndex>;
+  /** The derivative job queue (and the worker, when this process runs one), opened on first use. */
+  jobs(): ArchiveJobs;
+  /** Stops the worker (waiting for running jobs) and closes the index and the queue. */
+  close(): Promise<void>;
 }
 
-/**
- * Opens the configured search index and keeps it current with every commit
- * this process makes (CLI imports, the studio). Other processes' commits
- * reach it through their own registration, or `npm run reindex`.
- */
-export async function attachSearch(archive: Archive): Promise<SearchIndex> {
-  const index = await openSearchIndex(archive.config, archive.vocab);
-  registerSearchIndexing(archive, index);
-  return index;
+export interface ArchiveJobs {
+  queue: JobQueue;
+  /** Present when this process runs derivative jobs. */
+  worker?: DerivativeWorker;
+}
+
+export interface OpenOptions {
+  /** Run derivative jobs in this process: the web server's embedded worker, `npm run worker`. Default: only queue them. */
+  worker?: boolean;
+  /** Lines the worker logs. */
+  log?: (line: string) => void;
+  /** An index to use instead of the configured one (tests). */
+  search?: SearchIndex;
+}
+
+export function openArchive(config: Config = getConfig(), options: OpenOptions = {}): OpenArchive {
+  const store = openStore(config);
+  const records = new RecordRepository(store);
+  const vocab = loadVocabularies(config.contentDir);
+
+  let index: Promise<SearchIndex> | undefined = options.search ? Promise.resolve(options.search) : undefined;
+  const search = (): Promise<SearchIndex> => {
+    index ??= openSearchIndex(config, vocab).catch((error: unknown) => {
+      index = undefined; // try again on next use rather than stay broken
+      throw error;
+    });
+    return index;
+  };
+
+  let jobs: ArchiveJobs | undefined;
+  const openJobs = (): ArchiveJobs => {
+    if (jobs) return jobs;
+    const queue = openJobQueue(config);
+    const worker = options.worker
+      ? new DerivativeWorker({ queue, store, records, limits: mediaLimits(config), concurrency: config.media.workers, ...(options.log ? { log: options.log } : {}) })
+      : undefined;
+    // A document's extracted text is searchable once its job is done: index the record again then.
+    worker?.on((event) => {
+      if (event.type !== 'done' || event.job.media.kind !== 'document') return;
+      void reindexRecord(event.job.recordId).catch((error: unknown) => console.error('re-indexing after a document job failed:', error));
+    });
+    worker?.start();
+    jobs = { queue, ...(worker ? { worker } : {}) };
+    return jobs;
+  };
+
+  const archive: OpenArchive = {
+    config,
+    store,
+    records,
+    vocab,
+    search,
+    jobs: openJobs,
+    async close() {
+      await jobs?.worker?.stop();
+      jobs?.queue.close();
+      jobs = undefined;
+      if (index) await (await index.catch(() => undefined))?.close();
+      index = undefined;
+    },
+  };
+
+  async function reindexRecord(id: string): Promise<void> {
+    const stored = await records.get(id);
+    if (stored) await (await search()).upsert([await indexableDocument(archive, stored)]);
+  }
+
+  records.addListener(async ({ record, modified }) => {
+    await (await search()).upsert([await indexableDocument(archive, { record, modified })]);
+  });
+  records.addListener(({ id, record, previous }) => {
+    // Same digest as in the previous version = already handled.
+    const before = new Set((previous?.media ?? []).map((m) => m.digest));
+    if (!derivableMedia(record).some((m) => !before.has(m.digest))) return; // nothing new: don't open the queue
+    const { queue, worker } = openJobs();
+    const queued = enqueueDerivativesFor(queue, id, record, { maxAttempts: config.media.maxAttempts, only: (m) => !before.has(m.digest) });
+    if (queued.length) worker?.poke();
+  });
+  return archive;
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError } from '../lib/config';
-import { attachSearch, openArchive, type Archive } from '../lib/archive';
+import { openArchive, type Archive } from '../lib/archive';
 import { exportBag } from '../lib/records/bagit';
 import { dublinCoreXml, toDublinCore } from '../lib/records/dublin-core';
 import { RecordError } from '../lib/records/errors';
@@ -163,11 +163,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'import': {
       if (!arg) break;
-      const index = values['dry-run'] ? undefined : await attachSearch(archive);
+      // Every record committed is in the search index (and its new media queued) before this returns: lib/archive.ts.
       try {
         return await commandImport(archive, path.resolve(arg), values['dry-run']);
       } finally {
-        await index?.close();
+        await archive.close();
       }
     }
     case 'show':

@@ -215,7 +215,7 @@ async function main(): Promise<void> {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       if ((i / 1000) % 20 === 0) process.stderr.write(`  ${i}/${DOCS} rss=${mb(process.memoryUsage().rss)}MB\n`);
     }
-    const file = builder.publish();
+    const file = path.join(dir, builder.publish());
     const buildS = (performance.now() - started) / 1000;
     const indexMb = mb(fs.statSync(file).size);
     console.log(`built in ${buildS.toFixed(1)} s, ${indexMb} MB; rss start ${mb(rssStart)} MB, peak during build ${mb(rssPeak)} MB`);

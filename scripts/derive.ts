@@ -10,7 +10,8 @@
  * Exit code 1 when any job failed.
  */
 import { openArchive } from '../lib/archive';
-import { DerivativeWorker, derivableMedia, mediaLimits, openJobQueue, readDerivativeManifest, type JobState } from '../lib/jobs';
+import { getConfig } from '../lib/config';
+import { derivableMedia, readDerivativeManifest, type JobState } from '../lib/jobs';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -21,8 +22,9 @@ async function main(): Promise<number> {
     console.error('usage: npm run derive -- --all | <record id>… [--force]');
     return 2;
   }
-  const archive = openArchive();
-  const queue = openJobQueue(archive.config);
+  // The archive's worker: documents whose text is extracted are indexed again (lib/archive.ts).
+  const archive = openArchive(getConfig(), { worker: true, log: (line) => console.log(line) });
+  const { queue, worker } = archive.jobs();
   const targets: string[] = [];
   if (all) for await (const id of archive.records.ids()) targets.push(id);
   else targets.push(...ids);
@@ -41,20 +43,12 @@ async function main(): Promise<number> {
     }
   }
   console.log(`${jobs.length} originals in ${targets.length} records; ${archive.config.media.workers} at a time`);
-  const worker = new DerivativeWorker({
-    queue,
-    store: archive.store,
-    records: archive.records,
-    limits: mediaLimits(archive.config),
-    concurrency: archive.config.media.workers,
-    log: (line) => console.log(line),
-  });
-  await worker.runUntilIdle();
+  await worker!.runUntilIdle();
   const final = jobs.map((j) => queue.get(j.id)!);
   const failed = final.filter((j) => j.state === 'failed');
   for (const j of failed) console.error(`✗ ${j.recordId} ${j.mediaPath}: ${j.error}`);
   console.log(`derive: ${final.length - failed.length} done, ${failed.length} failed`);
-  queue.close();
+  await archive.close();
   return failed.length ? 1 : 0;
 }
 

@@ -6,33 +6,25 @@
  *   --until-idle   exit once nothing is queued or running (scripts, tests)
  */
 import { openArchive } from '../lib/archive';
-import { DerivativeWorker, mediaLimits, openJobQueue } from '../lib/jobs';
+import { getConfig } from '../lib/config';
 
 async function main(): Promise<number> {
   const untilIdle = process.argv.includes('--until-idle');
-  const archive = openArchive();
-  const queue = openJobQueue(archive.config);
-  const worker = new DerivativeWorker({
-    queue,
-    store: archive.store,
-    records: archive.records,
-    limits: mediaLimits(archive.config),
-    concurrency: archive.config.media.workers,
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
-  });
+  // The archive's worker: a document's extracted text is indexed when its job is done (lib/archive.ts).
+  const archive = openArchive(getConfig(), { worker: true, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+  const { queue, worker } = archive.jobs();
+  if (!worker) throw new Error('the archive opened without a worker');
   console.log(`worker ${queue.owner}: ${archive.config.media.workers} at a time, queue ${queue.file}`);
   if (untilIdle) {
     await worker.runUntilIdle();
   } else {
-    worker.start();
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });
     console.log('stopping: waiting for running jobs');
-    await worker.stop();
   }
   const counts = queue.counts();
-  queue.close();
+  await archive.close();
   console.log(`jobs: ${counts.done} done, ${counts.failed} failed, ${counts.queued} queued, ${counts.running} running`);
   return 0;
 }

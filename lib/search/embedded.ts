@@ -190,21 +190,34 @@ export class EmbeddedSearchIndex implements SearchIndex {
     return index;
   }
 
-  /** Finishes a rebuild and makes it the live index; older index files are removed (open readers keep theirs until they reopen). */
-  publish(): string {
+  /**
+   * Finishes a rebuild and makes it the live index. Older index files are removed (open readers keep theirs until
+   * they reopen), unless `retire: false`: then the caller removes them with retire() once it has read what landed in
+   * them after the swap.
+   */
+  publish(options: { retire?: boolean } = {}): string {
     if (!this.file.endsWith('.building')) throw new Error('publish() is for indexes made by build()');
     this.db.exec(`INSERT INTO fts (fts) VALUES ('optimize'); INSERT INTO titles (titles) VALUES ('optimize');`);
     this.db.pragma('journal_mode = DELETE');
     this.db.close();
+    this.closed = true;
     const final = this.file.slice(0, -'.building'.length);
     fs.renameSync(this.file, final);
     const name = path.basename(final);
     writePointer(this.options.dir, name);
-    for (const old of fs.readdirSync(this.options.dir)) {
-      if (old.startsWith('index-') && !old.startsWith(name) && !old.endsWith('.building')) fs.rmSync(path.join(this.options.dir, old), { force: true });
+    if (options.retire !== false) EmbeddedSearchIndex.retire(this.options.dir, name);
+    return name;
+  }
+
+  /** Removes the index files in `dir` other than the live one `name` (and unfinished builds). */
+  static retire(dir: string, name: string): void {
+    for (const old of fs.readdirSync(dir)) {
+      if (old.startsWith('index-') && !old.startsWith(name) && !old.endsWith('.building')) fs.rmSync(path.join(dir, old), { force: true });
     }
-    this.closed = true;
-    return final;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Throws a rebuild away. */
@@ -259,6 +272,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   // ----- writing -----
 
   async upsert(docs: SearchDocument[]): Promise<void> {
+    // Writes look for a swapped-in rebuild every time (a file read): a commit must not land in a retired index.
+    this.lastSwapCheck = 0;
     this.checkSwap();
     this.upsertSync(docs);
   }
@@ -650,7 +665,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
       const findRow = this.db.prepare('SELECT rowid FROM docs WHERE id = ?').pluck();
       exclude = new Set(cursor.seen.map((id) => findRow.get(id) as number | undefined).filter((r) => r !== undefined));
     }
-    const scope = scopeOf(c, query, { tokens: query.tombstones ? [TOMBSTONE_TOKEN] : [], modifiedFrom, modifiedUntil, exclude });
+    const excludeAt = cursor?.kind === 'datestamp' ? cursor.after : undefined;
+    const scope = scopeOf(c, query, { tokens: query.tombstones ? [TOMBSTONE_TOKEN] : [], modifiedFrom, modifiedUntil, exclude, excludeAt });
     const compiled = query.q?.trim() ? this.compile(query.q) : undefined;
     const rowids = compiled?.match ? this.matchRowids(compiled.match, 'fts') : c.all();
     const offset = cursor?.kind === 'position' ? cursor.offset : 0;
