@@ -14,6 +14,7 @@
  * commits (a user script, a dry run) never opens them.
  */
 import { getConfig, type Config } from './config';
+import { catalogChanged } from './http/page-cache';
 import { derivableMedia, DerivativeWorker, enqueueDerivativesFor, mediaLimits, openJobQueue, type JobQueue } from './jobs';
 import { RecordRepository } from './records/repository';
 import { loadVocabularies, type Vocabularies } from './records/vocabularies';
@@ -76,7 +77,9 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
       : undefined;
     // A document's extracted text is searchable once its job is done: index the record again then.
     worker?.on((event) => {
-      if (event.type !== 'done' || event.job.media.kind !== 'document') return;
+      if (event.type !== 'done') return;
+      catalogChanged(); // a record page now shows the derived media
+      if (event.job.media.kind !== 'document') return;
       void reindexRecord(event.job.recordId).catch((error: unknown) => console.error('re-indexing after a document job failed:', error));
     });
     worker?.start();
@@ -106,7 +109,11 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
   }
 
   records.addListener(async ({ record, modified }) => {
-    await (await search()).upsert([await indexableDocument(archive, { record, modified })]);
+    try {
+      await (await search()).upsert([await indexableDocument(archive, { record, modified })]);
+    } finally {
+      catalogChanged(); // pages kept for anonymous visitors are stale now
+    }
   });
   records.addListener(({ id, record, previous }) => {
     // Same digest as in the previous version = already handled.

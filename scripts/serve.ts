@@ -7,16 +7,94 @@
  * address reaches the app in a header whose name is chosen at random per
  * process (lib/http/client-address.ts).
  *
+ * It also serves public pages to anonymous visitors from memory once
+ * rendered, until the catalog changes (lib/http/page-cache.ts).
+ *
  *   npm start            (PORT, HOST, SITE_URL, TRUST_PROXY from the environment)
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import next from 'next';
-import { assignClientAddressHeader, getConfig } from '../lib/config';
+import { assignClientAddressHeader, getConfig, type Config } from '../lib/config';
 import { isTrustedProxy, resolveClientAddress } from '../lib/http/client-address';
+import { freshCopy, localGeneration, mayKeep, nonceOf, pageCacheKey, PageCache } from '../lib/http/page-cache';
+import { indexWriteStamp } from '../lib/search/embedded';
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
+/** Not kept with a page: they describe one connection or one transfer. */
+const TRANSFER_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date']);
+const CACHE_STATE = 'x-disan-cache';
+
+/** What kept pages are valid for: this process's commits, and (embedded index) any process's writes to the index. */
+function catalogGeneration(config: Config): string {
+  return `${localGeneration()}:${config.search.driver === 'embedded' ? indexWriteStamp(config.search.dir) : ''}`;
+}
+
+/** Sends a kept page, compressed as the client accepts (Next compresses the pages it renders itself). */
+function sendKept(request: http.IncomingMessage, response: http.ServerResponse, status: number, headers: [string, string][], body: Buffer): void {
+  const accepts = String(request.headers['accept-encoding'] ?? '');
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : undefined;
+  const sent =
+    encoding === 'br'
+      ? zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+      : encoding === 'gzip'
+        ? zlib.gzipSync(body, { level: 4 })
+        : body;
+  for (const [name, value] of headers) response.setHeader(name, value);
+  response.setHeader(CACHE_STATE, 'hit');
+  response.setHeader('vary', 'Accept-Encoding');
+  if (encoding) response.setHeader('content-encoding', encoding);
+  response.setHeader('content-length', sent.length);
+  response.writeHead(status);
+  response.end(request.method === 'HEAD' ? undefined : sent);
+}
+
+/**
+ * Lets Next answer, and keeps a copy of what it sends. The request loses its Accept-Encoding so that the copy is
+ * plain text (its nonce can be rewritten); the response still streams to the client as Next writes it.
+ */
+function renderAndKeep(request: http.IncomingMessage, response: http.ServerResponse, handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>, keep: (status: number, headers: [string, string][], body: Buffer) => void): void {
+  delete request.headers['accept-encoding'];
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  const collect = (chunk: unknown, encoding?: unknown) => {
+    if (overflow || chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const buffer = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
+    size += buffer.length;
+    if (size > 4 * 1024 * 1024) overflow = true;
+    else chunks.push(buffer);
+  };
+  let headHeaders: Record<string, string | string[] | number> = {};
+  const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => http.ServerResponse;
+  response.writeHead = ((...args: unknown[]) => {
+    const last = args[args.length - 1];
+    if (last && typeof last === 'object' && !Array.isArray(last)) headHeaders = { ...headHeaders, ...(last as Record<string, string>) };
+    return writeHead(...args);
+  }) as typeof response.writeHead;
+  const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+  response.write = ((...args: unknown[]) => {
+    collect(args[0], args[1]);
+    return write(...args);
+  }) as typeof response.write;
+  const end = response.end.bind(response) as (...args: unknown[]) => http.ServerResponse;
+  response.end = ((...args: unknown[]) => {
+    collect(args[0], args[1]);
+    const result = end(...args);
+    const headers: Record<string, string | string[] | number | undefined> = { ...response.getHeaders(), ...Object.fromEntries(Object.entries(headHeaders).map(([k, v]) => [k.toLowerCase(), v])) };
+    if (!overflow && request.method === 'GET' && mayKeep(response.statusCode, headers, size)) {
+      const kept = Object.entries(headers)
+        .filter(([name, value]) => value !== undefined && !TRANSFER_HEADERS.has(name) && name !== CACHE_STATE)
+        .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)] as [string, string]);
+      keep(response.statusCode, kept, Buffer.concat(chunks));
+    }
+    return result;
+  }) as typeof response.end;
+  response.setHeader(CACHE_STATE, 'miss');
+  void handle(request, response);
+}
 
 async function main(): Promise<void> {
   const addressHeader = assignClientAddressHeader(randomBytes(16).toString('hex'));
@@ -24,6 +102,7 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const pages = new PageCache();
 
   const server = http.createServer((request, response) => {
     const peer = request.socket.remoteAddress;
@@ -31,7 +110,19 @@ async function main(): Promise<void> {
     // From anyone but a trusted proxy, forwarding headers are the client's own words: drop them, so Next
     // (and tus) derive host and scheme from the connection itself.
     if (!isTrustedProxy(peer, config.trustProxy)) for (const name of FORWARDING_HEADERS) delete request.headers[name];
-    void handle(request, response);
+    const key = pageCacheKey(request);
+    if (!key) return void handle(request, response);
+    const generation = catalogGeneration(config);
+    const kept = pages.get(key, generation);
+    if (kept) {
+      const copy = freshCopy(kept);
+      return sendKept(request, response, kept.status, copy.headers, copy.body);
+    }
+    renderAndKeep(request, response, handle, (status, headers, body) => {
+      const policy = headers.find(([name]) => name === 'content-security-policy')?.[1];
+      const nonce = nonceOf(policy);
+      pages.set(key, { status, headers, body, ...(nonce ? { nonce } : {}), generation, storedAt: Date.now() });
+    });
   });
   server.listen(config.port, config.host, () => {
     console.log(`Di Sản is serving ${config.siteUrl} (listening on ${config.host}:${config.port})`);

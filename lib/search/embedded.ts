@@ -753,6 +753,19 @@ function parseIds(list: string | null): Int32Array {
   return out;
 }
 
+/**
+ * A stamp that changes whenever any process writes the live index in `dir` (or swaps in a rebuild): the pointer
+ * and the index file's WAL, by size and time. Cheap (three stats and a small read): kept pages check it per request.
+ */
+export function indexWriteStamp(dir: string): string {
+  const name = readPointer(dir) ?? '';
+  const stat = (file: string) => {
+    const s = fs.statSync(path.join(dir, file), { throwIfNoEntry: false, bigint: true });
+    return s ? `${s.mtimeNs}.${s.size}` : '-';
+  };
+  return `${name}:${stat(name)}:${stat(`${name}-wal`)}`;
+}
+
 function newIndexName(): string {
   return `index-${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sqlite`;
 }

@@ -17,20 +17,33 @@
  *   matches rank above typo matches (the `typo` ranking rule). "Did you
  *   mean" comes from the words the returned hits matched (their highlights),
  *   so it only ever holds words of records the viewer may see.
+ * - The catalog read (`list`) answers from the same index: each document
+ *   carries the record's public copy as a JSON string (`record`: displayed,
+ *   never searchable), its publication and head-version times as numbers
+ *   (`published_ms`, `modified_ms`: sortable, and the latter filterable for
+ *   OAI-PMH ranges). Cursors are lib/search/cursor.ts's, shared with the
+ *   embedded engine.
  */
 import { Meilisearch, MeilisearchApiError, type Index, type Settings } from 'meilisearch';
-import { isStaffViewer, viewerAccessTokens } from '../access/policy';
+import { isStaffViewer, maySeeRecord, viewerAccessTokens } from '../access/policy';
+import type { HeritageRecord } from '../records/schema';
 import { correctionFromMatches } from './correct';
+import { decodeCursor, nextCursor, timeMs, type ListCursor } from './cursor';
 import { buildSynonymTable, type SynonymTable } from './query';
 import { fold, TYPOS, wordSpans } from './text';
 import {
   FACETS,
+  MAX_LIST_SIZE,
   MAX_PAGE_SIZE,
   STAFF_ONLY_FACETS,
   TEXT_FIELDS,
+  TOMBSTONE_TOKEN,
   type Facet,
   type FacetCount,
   type IndexStats,
+  type ListEntry,
+  type ListPage,
+  type ListQuery,
   type SearchDocument,
   type SearchHit,
   type SearchIndex,
@@ -59,6 +72,11 @@ export interface MeiliDocument {
   /** YYYYMMDD, for sorting by date. */
   date_num?: number;
   title_sort: string;
+  /** First publication and head version, ms since the epoch; left out when unknown (Meilisearch sorts a missing value last, both ways). */
+  published_ms?: number;
+  modified_ms?: number;
+  /** The record as the public may read it, as JSON (what lists render); displayed, never searched. */
+  record?: string;
 }
 
 export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
@@ -71,6 +89,9 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     title_sort: doc.titleSort,
     ...(doc.geo ? { _geo: { lat: doc.geo.lat, lng: doc.geo.lon } } : {}),
     ...(doc.date ? { date: doc.date, date_num: Number(doc.date.replace(/-/g, '').padEnd(8, '0')) } : {}),
+    ...(Number.isFinite(timeMs(doc.publishedAt)) ? { published_ms: timeMs(doc.publishedAt) } : {}),
+    ...(Number.isFinite(timeMs(doc.modified)) ? { modified_ms: timeMs(doc.modified) } : {}),
+    ...(doc.record ? { record: JSON.stringify(doc.record) } : {}),
   };
   for (const field of TEXT_FIELDS) {
     out[field] = doc.text[field];
@@ -79,6 +100,10 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
   for (const facet of FACETS) out[facet] = doc.facets[facet];
   return out;
 }
+
+/** Facet values counted per facet, and records a query can reach (totals and deep pages): see meiliSettings. */
+export const MAX_FACET_VALUES = 10_000;
+export const MAX_TOTAL_HITS = 1_000_000;
 
 /** The index settings, declared in code. */
 export function meiliSettings(synonyms: string[][]): Settings {
@@ -89,14 +114,18 @@ export function meiliSettings(synonyms: string[][]): Settings {
   }
   return {
     // Attribute order is the field weight: title over subjects and place over description over transcripts and full text.
+    // Only these are searched: `record` (the JSON lists render from) and the sort keys are stored and displayed, never matched.
     searchableAttributes: TEXT_FIELDS.flatMap((f) => [f, `${f}_f`]),
-    filterableAttributes: [...FACETS, 'access', '_geo'],
-    sortableAttributes: ['date_num', 'title_sort', '_geo'],
+    // id: a harvest's datestamp cursor excludes the records it already delivered; modified_ms: OAI-PMH's from/until.
+    filterableAttributes: [...FACETS, 'access', '_geo', 'id', 'modified_ms'],
+    sortableAttributes: ['date_num', 'title_sort', '_geo', 'published_ms', 'modified_ms'],
     rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
     typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: TYPOS.one, twoTypos: TYPOS.two } },
     synonyms: map,
-    faceting: { maxValuesPerFacet: 200 },
-    pagination: { maxTotalHits: 100_000 },
+    // Every value of a facet is counted: the map's points are the place facet (one value per distinct place).
+    faceting: { maxValuesPerFacet: MAX_FACET_VALUES },
+    // Lists page to the end of the catalog (sitemap files, harvests): totals and deep pages up to this many records.
+    pagination: { maxTotalHits: MAX_TOTAL_HITS },
   };
 }
 
@@ -105,9 +134,9 @@ export function quoteFilterValue(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The filter for a query: access always, then facets (OR within, AND across), then geo. */
-export function buildFilter(query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo'>): string {
-  const clauses = [`access IN [${viewerAccessTokens(query.viewer).map(quoteFilterValue).join(', ')}]`];
+/** The filter for a query: access always (the viewer's tokens, plus `extraTokens`), then facets (OR within, AND across), then geo. */
+export function buildFilter(query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo'>, extraTokens: string[] = []): string {
+  const clauses = [`access IN [${[...viewerAccessTokens(query.viewer), ...extraTokens].map(quoteFilterValue).join(', ')}]`];
   for (const facet of FACETS) {
     const values = query.filters?.[facet];
     if (values && values.length) clauses.push(`${facet} IN [${values.map(quoteFilterValue).join(', ')}]`);
@@ -118,6 +147,60 @@ export function buildFilter(query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo
     clauses.push(`_geoRadius(${lat}, ${lon}, ${Math.round(km * 1000)})`);
   }
   return clauses.join(' AND ');
+}
+
+/** A list's order as Meilisearch sort rules; ties broken as the embedded engine breaks them (date, newest first, undated last; then title). */
+export function listSort(sort: NonNullable<ListQuery['sort']>): string[] {
+  const newest = ['date_num:desc', 'title_sort:asc'];
+  switch (sort) {
+    case 'published-desc':
+      return ['published_ms:desc', ...newest];
+    case 'modified-desc':
+      return ['modified_ms:desc', ...newest];
+    case 'modified-asc':
+      return ['modified_ms:asc', ...newest];
+    case 'title':
+      return ['title_sort:asc'];
+    case 'date-desc':
+      return newest;
+    case 'date-asc':
+      return ['date_num:asc', 'title_sort:asc'];
+  }
+}
+
+/** A time as a filter operand: whole milliseconds, so a number is never printed in exponent form. */
+function msOperand(ms: number): string {
+  return Math.trunc(ms).toFixed(0);
+}
+
+/**
+ * The filter of a list: the query's (access, facets, geo), tombstones for harvesters, the head-version range
+ * (inclusive), and after a datestamp cursor, only what is at or after its datestamp and not already delivered there.
+ */
+export function buildListFilter(query: ListQuery, cursor?: ListCursor): string {
+  const clauses = [buildFilter(query, query.tombstones ? [TOMBSTONE_TOKEN] : [])];
+  let from = timeMs(query.modified?.from);
+  const until = timeMs(query.modified?.until);
+  if (cursor?.kind === 'datestamp') {
+    from = Number.isFinite(from) ? Math.max(from, cursor.after) : cursor.after;
+    // Those delivered at the cursor's datestamp, only there: one changed since has a later datestamp and comes again.
+    if (cursor.seen.length) clauses.push(`(modified_ms > ${msOperand(cursor.after)} OR id NOT IN [${cursor.seen.map(quoteFilterValue).join(', ')}])`);
+  }
+  if (Number.isFinite(from)) clauses.push(`modified_ms >= ${msOperand(from)}`);
+  if (Number.isFinite(until)) clauses.push(`modified_ms <= ${msOperand(until)}`);
+  return clauses.join(' AND ');
+}
+
+/** Facet counts as the contract gives them: most frequent first, then by value. */
+function facetCountsOf(facets: Facet[], distribution: Record<string, Record<string, number>> | undefined): Partial<Record<Facet, FacetCount[]>> {
+  const out: Partial<Record<Facet, FacetCount[]>> = {};
+  for (const facet of facets) {
+    const dist = distribution?.[facet] ?? {};
+    out[facet] = Object.entries(dist)
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  }
+  return out;
 }
 
 function segments(formatted: string): Segment[] {
@@ -260,16 +343,77 @@ export class MeilisearchIndex implements SearchIndex {
         snippet: segments(passage),
       };
     });
-    const facetCounts: Partial<Record<Facet, FacetCount[]>> = {};
-    for (const facet of facets) {
-      const dist = response.facetDistribution?.[facet] ?? {};
-      facetCounts[facet] = Object.entries(dist)
-        .map(([value, count]) => ({ value, count }))
-        .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    }
+    const facetCounts = facetCountsOf(facets, response.facetDistribution);
     // From the hits' own highlighted words: the hits are filtered by access, so the words are the viewer's to see.
     const didYouMean = text ? correctionFromMatches(text, response.hits.map((hit) => highlightedWords(hit._formatted)), this.synonyms) : undefined;
     return { hits, total: response.totalHits ?? 0, page, pageSize, facets: facetCounts, ...(didYouMean ? { didYouMean } : {}), tookMs: performance.now() - started };
+  }
+
+  /**
+   * The catalog read. Totals and facet counts come from a query in Meilisearch's page mode (page/hitsPerPage), the
+   * one whose totalHits and facetDistribution are exhaustive (offset/limit gives only an estimatedTotalHits). A
+   * position cursor's offset is a whole number of pages while the caller keeps its page size, so one request
+   * answers; when the size changed mid-walk, the entries come by offset/limit and the counts from a second query
+   * in the same multi-search request.
+   */
+  async list(query: ListQuery): Promise<ListPage> {
+    const limit = Math.min(Math.max(Math.floor(query.limit ?? 20), 0), MAX_LIST_SIZE);
+    const sort = query.sort ?? 'published-desc';
+    const cursor = decodeCursor(query);
+    const staff = isStaffViewer(query.viewer);
+    const facets = (query.facets ?? []).filter((f) => staff || !STAFF_ONLY_FACETS.includes(f));
+    const offset = cursor?.kind === 'position' ? cursor.offset : 0;
+    const params = {
+      filter: buildListFilter(query, cursor),
+      sort: listSort(sort),
+      matchingStrategy: 'all' as const,
+      attributesToRetrieve: ['id', 'record', 'modified_ms'],
+    };
+    const text = query.q?.trim() ?? '';
+    let hits: MeiliDocument[];
+    let matched: number;
+    let distribution: Record<string, Record<string, number>> | undefined;
+    if (limit === 0 || offset % limit === 0) {
+      const response = await this.index.search(text, { ...params, facets, page: limit === 0 ? 1 : offset / limit + 1, hitsPerPage: limit });
+      hits = response.hits;
+      matched = response.totalHits ?? 0;
+      distribution = response.facetDistribution;
+    } else {
+      const { results } = await this.client.multiSearch({
+        queries: [
+          { indexUid: this.options.index, q: text, ...params, offset, limit },
+          { indexUid: this.options.index, q: text, ...params, attributesToRetrieve: ['id'], facets, page: 1, hitsPerPage: 0 },
+        ],
+      });
+      hits = (results[0]?.hits ?? []) as MeiliDocument[];
+      matched = results[1]?.totalHits ?? 0;
+      distribution = results[1]?.facetDistribution;
+    }
+    const entries: ListEntry[] = [];
+    const delivered: { id: string; modifiedMs: number }[] = [];
+    for (const hit of hits) {
+      const modifiedMs = typeof hit.modified_ms === 'number' ? hit.modified_ms : Number.NaN;
+      // Every hit moves the cursor on, even one indexed before records were kept (no `record`: `npm run reindex`).
+      delivered.push({ id: hit.id, modifiedMs: Number.isFinite(modifiedMs) ? modifiedMs : 0 });
+      if (typeof hit.record !== 'string') continue;
+      const record = JSON.parse(hit.record) as HeritageRecord;
+      entries.push({
+        id: hit.id,
+        record,
+        ...(Number.isFinite(modifiedMs) ? { modified: new Date(modifiedMs).toISOString() } : {}),
+        deleted: !!query.tombstones && !maySeeRecord(query.viewer, record),
+      });
+    }
+    // By datestamp the query matches only what is left after the cursor: the whole is what came before plus that.
+    const byDatestamp = cursor?.kind === 'datestamp';
+    const more = byDatestamp ? matched > hits.length : matched > offset + hits.length;
+    const next = nextCursor(query, cursor, delivered, more);
+    return {
+      entries,
+      total: (byDatestamp ? cursor.delivered : 0) + matched,
+      facets: facetCountsOf(facets, distribution),
+      ...(next ? { next } : {}),
+    };
   }
 
   async count(query: Pick<SearchQuery, 'q' | 'viewer' | 'filters' | 'geo'>): Promise<number> {

@@ -25,6 +25,8 @@ export interface Scope {
   modifiedUntil?: number;
   /** Rows already delivered (a datestamp cursor's). */
   exclude?: Set<number>;
+  /** The datestamp they were delivered at: an excluded row changed since (a later time) is listed again. */
+  excludeAt?: number;
 }
 
 /** What a list adds to a query's scope (see EmbeddedSearchIndex.list). */
@@ -34,6 +36,7 @@ export interface ScopeExtras {
   modifiedFrom?: number;
   modifiedUntil?: number;
   exclude?: Set<number>;
+  excludeAt?: number;
 }
 
 export function scopeOf(c: Columns, query: Pick<SearchQuery, 'viewer' | 'filters' | 'geo'>, extras: ScopeExtras = {}): Scope {
@@ -70,13 +73,16 @@ export function scopeOf(c: Columns, query: Pick<SearchQuery, 'viewer' | 'filters
     ...(Number.isFinite(extras.modifiedFrom) ? { modifiedFrom: extras.modifiedFrom } : {}),
     ...(Number.isFinite(extras.modifiedUntil) ? { modifiedUntil: extras.modifiedUntil } : {}),
     ...(extras.exclude?.size ? { exclude: extras.exclude } : {}),
+    ...(Number.isFinite(extras.excludeAt) ? { excludeAt: extras.excludeAt } : {}),
   };
 }
 
 /** Whether a row passes a list's time range and exclusions (no time: only an open range passes). */
 function inRange(c: Columns, scope: Scope, rowid: number): boolean {
-  if (scope.exclude?.has(rowid)) return false;
   const m = c.modified[rowid]!;
+  // Excluded only at the datestamp it was delivered at: a record that changed during a harvest has a later one, and
+  // must be met again (were it excluded by id alone, its new version would be lost when this page is the last).
+  if (scope.exclude?.has(rowid) && !(scope.excludeAt !== undefined && m > scope.excludeAt)) return false;
   if (scope.modifiedFrom !== undefined && !(m >= scope.modifiedFrom)) return false;
   return scope.modifiedUntil === undefined || m <= scope.modifiedUntil;
 }

@@ -1,8 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '@/lib/access/policy';
-import { buildFilter, highlightedWords, MeilisearchIndex, meiliSettings, quoteFilterValue, sameSetting, toMeiliDocument } from '@/lib/search/meilisearch';
+import { encodeCursor } from '@/lib/search/cursor';
+import {
+  buildFilter,
+  buildListFilter,
+  highlightedWords,
+  listSort,
+  MAX_FACET_VALUES,
+  MAX_TOTAL_HITS,
+  MeilisearchIndex,
+  meiliSettings,
+  quoteFilterValue,
+  sameSetting,
+  toMeiliDocument,
+} from '@/lib/search/meilisearch';
 import { toSearchDocument } from '@/lib/search/document';
+import { BadCursorError, type ListQuery } from '@/lib/search/types';
+import { catalogFixture } from '../contract/catalog.contract';
 import { demoRecords, demoSynonyms, vocab } from '../contract/search.contract';
+
+/** An adapter whose HTTP calls are replaced: what matters is what is asked and how the answer is read. */
+function fakeIndex(answer: (kind: 'search' | 'multi', options: Record<string, unknown>) => unknown) {
+  const index = new MeilisearchIndex({ host: 'http://127.0.0.1:1', index: 'records', synonyms: demoSynonyms });
+  const asked: { kind: 'search' | 'multi'; options: Record<string, unknown> }[] = [];
+  const inner = index as unknown as { index: unknown; client: unknown };
+  inner.index = {
+    search: async (q: string, options: Record<string, unknown>) => {
+      asked.push({ kind: 'search', options: { q, ...options } });
+      return answer('search', { q, ...options });
+    },
+  };
+  inner.client = {
+    multiSearch: async (body: Record<string, unknown>) => {
+      asked.push({ kind: 'multi', options: body });
+      return answer('multi', body);
+    },
+  };
+  return { index, asked };
+}
 
 describe('Meilisearch adapter (no server needed)', () => {
   it('builds filters from fixed attributes and quoted values', () => {
@@ -25,6 +60,130 @@ describe('Meilisearch adapter (no server needed)', () => {
     expect(settings.synonyms!['gong']).toEqual(expect.arrayContaining(['cồng chiêng', 'chieng']));
     expect(settings.synonyms!['ca dong']).toContain('xơ đăng');
     expect(settings.filterableAttributes).toEqual(expect.arrayContaining(['access', 'ethnicGroup', '_geo']));
+  });
+
+  it('declares what the catalog lists need: its facets, sorts and datestamps, records kept out of search, deep pages', () => {
+    const settings = meiliSettings(demoSynonyms);
+    expect(settings.filterableAttributes).toEqual(expect.arrayContaining(['subject', 'element', 'month', 'place', 'documentKind', 'issuer', 'year', 'featured', 'id', 'modified_ms']));
+    expect(settings.sortableAttributes).toEqual(expect.arrayContaining(['published_ms', 'modified_ms', 'date_num', 'title_sort']));
+    // The record (JSON) is stored and displayed, never matched; neither are the sort keys.
+    expect(settings.searchableAttributes).not.toContain('record');
+    expect(settings.searchableAttributes).toEqual(['title', 'title_f', 'subjects', 'subjects_f', 'place', 'place_f', 'description', 'description_f', 'transcript', 'transcript_f', 'fulltext', 'fulltext_f']);
+    expect(settings.displayedAttributes).toBeUndefined();
+    expect(settings.faceting).toEqual({ maxValuesPerFacet: MAX_FACET_VALUES });
+    expect(settings.pagination).toEqual({ maxTotalHits: MAX_TOTAL_HITS });
+    expect(MAX_FACET_VALUES).toBeGreaterThanOrEqual(10_000);
+    expect(MAX_TOTAL_HITS).toBeGreaterThanOrEqual(1_000_000);
+  });
+
+  it('stores the public copy of the record, and its publication and head-version times as numbers', () => {
+    const { docs, records } = catalogFixture();
+    const published = docs.find((d) => d.publishedAt)!;
+    const doc = toMeiliDocument(published);
+    expect(JSON.parse(doc.record!)).toEqual(published.record);
+    expect(doc.published_ms).toBe(Date.parse(published.publishedAt!));
+    expect(doc.modified_ms).toBe(Date.parse(published.modified!));
+    const unpublished = toMeiliDocument(toSearchDocument(records.find((r) => !r.publishedAt)!, vocab));
+    // Left out, not null: Meilisearch sorts a document without the value after all others, in both directions.
+    expect('published_ms' in unpublished).toBe(false);
+    expect('modified_ms' in unpublished).toBe(false);
+    const dance = toMeiliDocument(toSearchDocument(records.find((r) => r.slug === 'mua-tung-tung-da-da-co-tu')!, vocab));
+    expect(dance.record).not.toContain('Nghệ nhân trong làng (demo)');
+  });
+
+  it('maps list orders to sort rules, unknown times last and ties as the embedded engine breaks them', () => {
+    expect(listSort('published-desc')).toEqual(['published_ms:desc', 'date_num:desc', 'title_sort:asc']);
+    expect(listSort('modified-asc')).toEqual(['modified_ms:asc', 'date_num:desc', 'title_sort:asc']);
+    expect(listSort('modified-desc')).toEqual(['modified_ms:desc', 'date_num:desc', 'title_sort:asc']);
+    expect(listSort('title')).toEqual(['title_sort:asc']);
+    expect(listSort('date-desc')).toEqual(['date_num:desc', 'title_sort:asc']);
+    expect(listSort('date-asc')).toEqual(['date_num:asc', 'title_sort:asc']);
+  });
+
+  it('filters a harvest: tombstones, an inclusive range, and after a datestamp cursor what it delivered there', () => {
+    const query: ListQuery = { viewer: ANONYMOUS, sort: 'modified-asc', tombstones: true, modified: { from: '2024-01-01T00:00:00Z', until: '2024-02-01T00:00:00.000Z' } };
+    expect(buildListFilter(query)).toBe('access IN ["public", "tombstone"] AND modified_ms >= 1704067200000 AND modified_ms <= 1706745600000');
+    expect(buildListFilter({ viewer: ANONYMOUS })).toBe('access IN ["public"]');
+    const after = Date.parse('2024-01-10T00:00:00Z');
+    expect(buildListFilter(query, { kind: 'datestamp', after, seen: ['a1', 'b"2'], delivered: 7 })).toBe(
+      `access IN ["public", "tombstone"] AND (modified_ms > ${after} OR id NOT IN ["a1", "b\\"2"]) AND modified_ms >= ${after} AND modified_ms <= 1706745600000`,
+    );
+    // A cursor before the range's start keeps the start.
+    expect(buildListFilter({ ...query, modified: { from: '2024-01-20T00:00:00Z' } }, { kind: 'datestamp', after, seen: [], delivered: 0 })).toBe(
+      `access IN ["public", "tombstone"] AND modified_ms >= ${Date.parse('2024-01-20T00:00:00Z')}`,
+    );
+  });
+
+  it('lists a page in page mode (exact totals and facets) and reads entries from the stored records', async () => {
+    const { docs, crafted } = catalogFixture();
+    const stored = docs.slice(0, 3).map(toMeiliDocument);
+    const tombstone = toMeiliDocument(docs.find((d) => d.id === crafted.tombstone.id)!);
+    const { index, asked } = fakeIndex(() => ({
+      hits: [...stored, tombstone].map(({ id, record, modified_ms }) => ({ id, record, modified_ms })),
+      totalHits: 10,
+      facetDistribution: { type: { festival: 2, music: 5 }, status: { published: 10 } },
+    }));
+    const query: ListQuery = { viewer: ANONYMOUS, limit: 4, sort: 'modified-asc', tombstones: true, facets: ['type', 'status'], filters: { month: ['lunar-3'] } };
+    const page = await index.list(query);
+    expect(asked[0]).toEqual({
+      kind: 'search',
+      options: {
+        q: '',
+        filter: 'access IN ["public", "tombstone"] AND month IN ["lunar-3"]',
+        sort: ['modified_ms:asc', 'date_num:desc', 'title_sort:asc'],
+        matchingStrategy: 'all',
+        attributesToRetrieve: ['id', 'record', 'modified_ms'],
+        facets: ['type'],
+        page: 1,
+        hitsPerPage: 4,
+      },
+    });
+    expect(page.total).toBe(10);
+    expect(page.facets).toEqual({ type: [{ value: 'music', count: 5 }, { value: 'festival', count: 2 }] });
+    expect(page.entries.map((e) => [e.id, e.deleted, e.modified])).toEqual([...stored, tombstone].map((d) => [d.id, d.id === crafted.tombstone.id, new Date(d.modified_ms!).toISOString()]));
+    expect(page.entries[0]!.record).toEqual(docs[0]!.record);
+    // The next page goes on from the last datestamp, without what was delivered at it.
+    await index.list({ ...query, cursor: page.next! });
+    const last = tombstone.modified_ms!;
+    expect(asked[1]!.options.filter).toBe(`access IN ["public", "tombstone"] AND month IN ["lunar-3"] AND (modified_ms > ${last} OR id NOT IN ["${tombstone.id}"]) AND modified_ms >= ${last}`);
+    expect(asked[1]!.options.page).toBe(1);
+    await expect(index.list({ ...query, sort: 'modified-desc', cursor: page.next! })).rejects.toBeInstanceOf(BadCursorError);
+  });
+
+  it('pages by position: a whole number of pages in one request, a changed page size with a count beside it', async () => {
+    const { docs } = catalogFixture();
+    const hits = docs.slice(0, 5).map(toMeiliDocument);
+    const { index, asked } = fakeIndex((kind, options) =>
+      kind === 'search'
+        ? { hits: hits.slice(0, options.hitsPerPage as number), totalHits: 12, facetDistribution: {} }
+        : { results: [{ hits: hits.slice(0, 3), estimatedTotalHits: 99 }, { hits: [], totalHits: 12, facetDistribution: { type: { music: 12 } } }] },
+    );
+    const query: ListQuery = { viewer: ANONYMOUS, limit: 5, facets: ['type'] };
+    const first = await index.list(query);
+    expect(first.next).toBeDefined();
+    await index.list({ ...query, cursor: first.next! });
+    expect(asked[1]!.options).toMatchObject({ page: 2, hitsPerPage: 5, sort: ['published_ms:desc', 'date_num:desc', 'title_sort:asc'] });
+    // The same cursor with 3 a page: entries by offset, counts in page mode, in one multi-search request.
+    const third = await index.list({ ...query, limit: 3, cursor: first.next! });
+    const multi = asked[2]!.options as { queries: Record<string, unknown>[] };
+    expect(asked[2]!.kind).toBe('multi');
+    expect(multi.queries[0]).toMatchObject({ indexUid: 'records', offset: 5, limit: 3 });
+    expect(multi.queries[0]).not.toHaveProperty('facets');
+    expect(multi.queries[1]).toMatchObject({ indexUid: 'records', page: 1, hitsPerPage: 0, facets: ['type'] });
+    expect(third.total).toBe(12);
+    expect(third.facets).toEqual({ type: [{ value: 'music', count: 12 }] });
+    expect(third.entries).toHaveLength(3);
+    // 5 + 3 of 12: more follow.
+    expect(third.next).toBeDefined();
+    // Counts only.
+    const counts = await index.list({ ...query, limit: 0 });
+    expect(asked[3]!.options).toMatchObject({ page: 1, hitsPerPage: 0 });
+    expect(counts.entries).toEqual([]);
+    expect(counts.next).toBeUndefined();
+    // A cursor for another query is refused before anything is asked.
+    const foreign = encodeCursor({ ...query, filters: { type: ['music'] } }, { kind: 'position', offset: 5, delivered: 5 });
+    await expect(index.list({ ...query, cursor: foreign })).rejects.toBeInstanceOf(BadCursorError);
+    expect(asked).toHaveLength(4);
   });
 
   it('applies settings idempotently: a server echo with defaults and another order is "the same"', () => {

@@ -1,0 +1,80 @@
+/**
+ * Pages kept for anonymous visitors (lib/http/page-cache.ts, served by
+ * scripts/serve.ts): a kept page never carries a signed-in viewer's view,
+ * never reuses a CSP nonce, and is dropped when the catalog changes — also
+ * when another process (the archive CLI) makes the change.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runArchiveCli } from '../helpers/cli';
+import { attack, dataDir, signIn } from './client';
+
+const COMMUNITY_PAGE = '/vi/communities/co-tu';
+/** Published, but restricted to the Cơ Tu community (content/records/le-bo-ma-teng-ping-co-tu.json). */
+const RESTRICTED_TITLE = 'Lễ bỏ mả';
+
+const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
+const nonceAttributes = (html: string) => [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))];
+
+describe('pages kept for anonymous visitors', () => {
+  it('are served again with a fresh nonce, in the header and in every script', async () => {
+    await attack(COMMUNITY_PAGE); // rendered (and kept) now, if it was not already
+    const first = await attack(COMMUNITY_PAGE);
+    const second = await attack(COMMUNITY_PAGE);
+    expect(first.headers.get('x-disan-cache')).toBe('hit');
+    expect(second.headers.get('x-disan-cache')).toBe('hit');
+    const [a, b] = [nonceOf(first), nonceOf(second)];
+    expect(a).toBeTruthy();
+    expect(a).not.toBe(b);
+    expect(nonceAttributes(await first.text())).toEqual([a]);
+    expect(nonceAttributes(await second.text())).toEqual([b]);
+  });
+
+  it('never hold what a signed-in member sees, and never answer a signed-in member', async () => {
+    const member = await signIn('officerCoTu');
+    const theirs = await attack(COMMUNITY_PAGE, { session: member });
+    expect(theirs.headers.get('x-disan-cache')).toBeNull();
+    expect(await theirs.text()).toContain(RESTRICTED_TITLE);
+    const anonymous = await attack(COMMUNITY_PAGE);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.text()).not.toContain(RESTRICTED_TITLE);
+  });
+
+  it('leave the studio, the API and sign-in alone', async () => {
+    for (const url of ['/studio', '/api/v1/records', '/studio/login']) {
+      expect((await attack(url)).headers.get('x-disan-cache'), url).toBeNull();
+    }
+  });
+
+  it('are dropped when another process commits a record', async () => {
+    await attack(COMMUNITY_PAGE);
+    expect((await attack(COMMUNITY_PAGE)).headers.get('x-disan-cache')).toBe('hit');
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'disan-cache-import-'));
+    const title = 'Lễ cúng mùa của làng Pơ Rning (thử bộ nhớ đệm)';
+    fs.writeFileSync(
+      path.join(folder, 'record.json'),
+      JSON.stringify({
+        slug: 'le-cung-mua-po-rning-bo-nho-dem',
+        type: 'ritual',
+        status: 'published',
+        title: { vi: title, en: 'Harvest offering of Pơ Rning village (cache test)' },
+        description: { vi: 'Bản ghi thử: trang công khai phải thấy nó ngay sau khi nhập.', en: 'Test record: public pages must show it as soon as it is imported.' },
+        ethnicGroups: ['co-tu'],
+        places: [{ district: 'tay-giang' }],
+        rights: { uri: 'https://creativecommons.org/licenses/by/4.0/' },
+        access: { level: 'public' },
+      }),
+    );
+    try {
+      const imported = await runArchiveCli(['import', folder], dataDir);
+      expect(imported.code, imported.stderr).toBe(0);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    const after = await attack(COMMUNITY_PAGE);
+    expect(after.headers.get('x-disan-cache')).toBe('miss');
+    expect(await after.text()).toContain(title);
+  });
+});
