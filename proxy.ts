@@ -25,7 +25,7 @@ const localize = createMiddleware(routing);
 /** Paths that are not public pages in a language (the matcher of the language redirect, before this proxy covered everything). */
 const NOT_LOCALIZED = /^\/(api|studio|oai|iiif|feeds|_next|_vercel|sitemap\.xml|robots\.txt)(\/|$)|\.[^/]*$/;
 /** JSON and XML for machines: harvesting, the API, feeds, manifests. Media routes set their own policy by file type. */
-const DATA_ROUTES = /^\/(api\/v1|oai|feeds|iiif\/(collection\/|[^/]+\/manifest\.json))|^\/(sitemap\.xml|robots\.txt)$/;
+const DATA_ROUTES = /^\/(api\/v1|oai|feeds|sitemaps|iiif\/(collection\/|[^/]+\/manifest\.json))|^\/(sitemap\.xml|robots\.txt)$/;
 /** OAI-PMH allows harvesting by POST; it changes nothing, and harvesters send no Origin. */
 const READ_ONLY_POSTS = /^\/oai\/?$/;
 

@@ -1,7 +1,8 @@
 /** OAI-PMH 2.0 endpoint: GET with a query, or POST with a form body. */
 import { handleOai } from '@/lib/oai/provider';
-import { loadOaiItems } from '@/lib/oai/items';
+import { loadOaiItem } from '@/lib/oai/items';
 import { getArchive } from '@/lib/server/archive';
+import { getSearchIndex } from '@/lib/server/search';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +16,9 @@ async function answer(params: URLSearchParams): Promise<Response> {
     vocab,
     pageSize: 50,
     now: () => new Date(),
-    loadItems: () => loadOaiItems(records),
+    // Lists from the index's catalog, one record by identifier from storage: never a scan.
+    index: await getSearchIndex(),
+    loadItem: (id) => loadOaiItem(records, id),
   });
   return new Response(xml, { headers: { 'content-type': 'text/xml; charset=utf-8', 'access-control-allow-origin': '*' } });
 }

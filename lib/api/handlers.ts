@@ -1,22 +1,24 @@
 /**
  * The /api/v1 endpoints as plain functions of (archive, request), so they are
- * tested without a server; app/api/v1/** only routes to them.
+ * tested without a server; app/api/v1/** only routes to them. Lists and
+ * counts come from the search index (given to the endpoints that need it),
+ * one record from storage through the viewer-scoped reader: no endpoint
+ * reads the whole store.
  */
 import { z } from 'zod';
 import type { Archive } from '../archive';
-import { ANONYMOUS } from '../access/policy';
+import { ANONYMOUS, type Viewer } from '../access/policy';
 import { readVisible } from '../access/reader';
-import { listAllRecords, listVisibleRecords } from '../records/catalog';
 import { computeCoverage } from '../records/coverage';
 import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
-import { RECORD_ID_PATTERN } from '../records/schema';
+import type { HeritageRecord } from '../records/schema';
 import { toCsv } from '../http/csv';
-import type { SearchIndex } from '../search';
+import { BadCursorError, type SearchIndex } from '../search';
 import { queryFromParams } from '../search/url';
 import { json, problem, rateLimit, withEtag } from './http';
 import { openApiDocument } from './openapi';
-import { recordSummary, recordView } from './views';
+import { RECORD_LIST_SORTS, recordSummary, recordView } from './views';
 import { recordUrl } from '../i18n/paths';
 
 type Handler = (archive: Archive, request: Request, params: Record<string, string>) => Promise<Response>;
@@ -35,43 +37,56 @@ export function endpoint(handler: Handler): Handler {
   };
 }
 
-const ListQuery = z.object({
+const ListParams = z.object({
   type: z.string().optional(),
   community: z.string().optional(),
   district: z.string().optional(),
+  sort: z.enum(RECORD_LIST_SORTS).default('modified-asc'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .transform((c, ctx) => {
-      const id = Buffer.from(c, 'base64url').toString('utf8');
-      if (!RECORD_ID_PATTERN.test(id)) ctx.addIssue({ code: 'custom', message: 'cursor is not one this API gave out' });
-      return id;
-    })
-    .optional(),
+  // Opaque (lib/search/cursor.ts): checked here for its alphabet, by the index for being its own and for this query.
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,8000}$/, 'cursor is not one this API gave out').optional(),
 });
 
-export const listRecords = endpoint(async (archive, request) => {
-  const url = new URL(request.url);
-  const parsed = ListQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return problem(400, 'Bad Request', `${issue.path.join('.')}: ${issue.message}`, { parameter: issue.path.join('.') });
-  }
-  const { type, community, district, limit, cursor } = parsed.data;
-  const matching = (await listVisibleRecords(archive.records, ANONYMOUS))
-    .map((s) => s.record)
-    .filter((r) => (!type || r.type === type) && (!community || r.ethnicGroups.includes(community)) && (!district || r.places.some((p) => p.district === district)))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-  const start = cursor ? matching.findIndex((r) => r.id > cursor) : 0;
-  const page = start < 0 ? [] : matching.slice(start, start + limit);
-  const last = page[page.length - 1];
-  const hasMore = start >= 0 && start + limit < matching.length;
-  return json(request, {
-    items: page.map((r) => recordSummary(r, archive.config.siteUrl)),
-    total: matching.length,
-    nextCursor: hasMore && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+/**
+ * GET /records: public records a page at a time, from the index's catalog. `nextCursor` (and `next`, the
+ * whole URL, also sent as a Link header) continues the same query; a cursor from another query, an edited one or
+ * one from before is a 400. By default the order is by last change, oldest first, whose cursors neither skip nor
+ * repeat a record when others change during the walk (a changed record moves to the end, where it is met again).
+ */
+export function listRecords(index: Pick<SearchIndex, 'list'>) {
+  return endpoint(async (archive, request) => {
+    const url = new URL(request.url);
+    const parsed = ListParams.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return problem(400, 'Bad Request', `${issue.path.join('.')}: ${issue.message}`, { parameter: issue.path.join('.') });
+    }
+    const { type, community, district, sort, limit, cursor } = parsed.data;
+    const filters = { ...(type ? { type: [type] } : {}), ...(community ? { ethnicGroup: [community] } : {}), ...(district ? { district: [district] } : {}) };
+    let page;
+    try {
+      page = await index.list({ viewer: ANONYMOUS, filters, sort, limit, ...(cursor ? { cursor } : {}) });
+    } catch (error) {
+      if (error instanceof BadCursorError) return problem(400, 'Bad Request', 'cursor: not one this API gave out for this query (or it has expired); start again without it', { parameter: 'cursor' });
+      throw error;
+    }
+    const siteUrl = archive.config.siteUrl;
+    let next: string | null = null;
+    if (page.next) {
+      const params = new URLSearchParams(url.searchParams);
+      params.set('cursor', page.next);
+      next = `${siteUrl}/api/v1/records?${params}`;
+    }
+    const response = json(request, {
+      items: page.entries.map((e) => recordSummary(e.record, siteUrl, e.modified)),
+      total: page.total,
+      nextCursor: page.next ?? null,
+      next,
+    });
+    if (next) response.headers.set('link', `<${next}>; rel="next"`);
+    return response;
   });
-});
+}
 
 /** The record as the anonymous public reads it (the API serves no one else): restricted, missing and unreadable records answer alike; names withheld. */
 async function publicRecord(archive: Archive, id: string) {
@@ -94,10 +109,28 @@ export const getRecordDublinCore = endpoint(async (archive, request, params) => 
 
 export const getVocabularies = endpoint(async (archive, request) => json(request, archive.vocab, 'public, max-age=3600'));
 
-export const getCoverage = endpoint(async (archive, request) => {
-  const records = (await listAllRecords(archive.records)).map((s) => s.record);
-  return json(request, computeCoverage({ ...archive.vocab, inventory: await loadInventory(archive.store, archive.vocab) }, records));
-});
+/** The archive counting itself: an admin sees every record, whatever its community protocol or status. */
+const KEEPER: Viewer = { kind: 'user', id: 'system:coverage', roles: ['admin'], communities: [] };
+
+/**
+ * Coverage of the inventory from the index's facet counts: an element is preserved when some record that is not
+ * withdrawn holds it, published when some record the public may see does. Counts per element only, so an element
+ * preserved in a restricted record counts without revealing it (lib/records/coverage.ts).
+ */
+export function getCoverage(index: Pick<SearchIndex, 'list'>) {
+  return endpoint(async (archive, request) => {
+    const [kept, open, inventory] = await Promise.all([
+      index.list({ viewer: KEEPER, filters: { status: ['draft', 'submitted', 'published'] }, facets: ['element'], limit: 0 }),
+      index.list({ viewer: ANONYMOUS, facets: ['element'], limit: 0 }),
+      loadInventory(archive.store, archive.vocab),
+    ]);
+    // computeCoverage decides from a record's element, status and access only: one stand-in per element and state.
+    const standIn = (element: string, published: boolean) =>
+      ({ inventoryElement: element, status: published ? 'published' : 'draft', access: { level: 'public', communities: [] } }) as unknown as HeritageRecord;
+    const records = [...(kept.facets.element ?? []).map((f) => standIn(f.value, false)), ...(open.facets.element ?? []).map((f) => standIn(f.value, true))];
+    return json(request, computeCoverage({ ...archive.vocab, inventory }, records));
+  });
+}
 
 export const getOpenApi = endpoint(async (archive, request) => json(request, openApiDocument(archive.config.siteUrl), 'public, max-age=3600'));
 

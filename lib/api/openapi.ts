@@ -1,4 +1,6 @@
 /** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json; tests check responses against it. */
+import { RECORD_LIST_SORTS } from './views';
+
 const Localized = { type: 'object', required: ['vi'], properties: { vi: { type: 'string' }, en: { type: 'string' } } } as const;
 const LocalizedBoth = { type: 'object', required: ['vi', 'en'], properties: { vi: { type: 'string' }, en: { type: 'string' } } } as const;
 const Figures = {
@@ -34,18 +36,30 @@ export function openApiDocument(siteUrl: string) {
       '/records': {
         get: {
           operationId: 'listRecords',
-          summary: 'Public records, in id order, a page at a time',
+          summary: 'Public records, a page at a time',
+          description:
+            'Follow `next` (or `nextCursor` as the cursor parameter, with the same other parameters; also sent as a Link rel="next" header) until it is null. By default records come by last change, oldest first: a walk then neither skips nor repeats a record when others change meanwhile (a record changed during the walk is met again at the end, with its new `modified`). Other orders page by position.',
           parameters: [
             { name: 'type', in: 'query', schema: { type: 'string' } },
             { name: 'community', in: 'query', schema: { type: 'string' }, description: 'Ethnic group id, e.g. co-tu' },
             { name: 'district', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'sort',
+              in: 'query',
+              schema: { enum: [...RECORD_LIST_SORTS], default: RECORD_LIST_SORTS[0] },
+              description: 'modified-asc: by last change, oldest first; published-desc: newest publications first; modified-desc; date-desc/date-asc: by date recorded or issued; title',
+            },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+            { name: 'cursor', in: 'query', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' }, description: 'nextCursor of the previous page, with the same other parameters (any other cursor is a 400)' },
           ],
           responses: {
-            '200': { description: 'A page of records', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordList' } } } },
+            '200': {
+              description: 'A page of records',
+              headers: { Link: { description: '<next>; rel="next" while more pages follow', schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordList' } } },
+            },
             '304': { description: 'Not modified (If-None-Match)' },
-            '400': problemResponse('Invalid parameter'),
+            '400': problemResponse('Invalid parameter, or a cursor this API did not give out for this query'),
             '429': problemResponse('Too many requests'),
           },
         },
@@ -153,6 +167,7 @@ export function openApiDocument(siteUrl: string) {
             ethnicGroups: { type: 'array', items: { type: 'string' } },
             districts: { type: 'array', items: { type: 'string' } },
             publishedAt: { type: 'string', format: 'date-time' },
+            modified: { type: 'string', format: 'date-time', description: 'When the current version was committed' },
             url: { type: 'string', format: 'uri' },
             api: { type: 'string', format: 'uri' },
           },
@@ -160,11 +175,12 @@ export function openApiDocument(siteUrl: string) {
         RecordList: {
           type: 'object',
           additionalProperties: false,
-          required: ['items', 'total', 'nextCursor'],
+          required: ['items', 'total', 'nextCursor', 'next'],
           properties: {
             items: { type: 'array', items: { $ref: '#/components/schemas/RecordSummary' } },
-            total: { type: 'integer', minimum: 0 },
-            nextCursor: { type: ['string', 'null'] },
+            total: { type: 'integer', minimum: 0, description: 'Records matching the query (the whole list, not this page)' },
+            nextCursor: { type: ['string', 'null'], description: 'The cursor parameter of the next page; null on the last' },
+            next: { type: ['string', 'null'], format: 'uri', description: 'The URL of the next page; null on the last' },
           },
         },
         Record: {

@@ -8,6 +8,9 @@ import { isWithheld, WITHHELD_LABEL, withholdNames } from '../access/consent';
 import type { HeritageRecord } from '../records/schema';
 import { recordUrl } from '../i18n/paths';
 
+/** The orders GET /records offers; the first is the default (handlers.ts, openapi.ts). */
+export const RECORD_LIST_SORTS = ['modified-asc', 'published-desc', 'modified-desc', 'date-desc', 'date-asc', 'title'] as const;
+
 export interface RecordSummaryView {
   id: string;
   slug: string;
@@ -16,11 +19,13 @@ export interface RecordSummaryView {
   ethnicGroups: string[];
   districts: string[];
   publishedAt?: string;
+  /** When its current version was committed (lists from the index). */
+  modified?: string;
   url: string;
   api: string;
 }
 
-export function recordSummary(full: HeritageRecord, siteUrl: string): RecordSummaryView {
+export function recordSummary(full: HeritageRecord, siteUrl: string, modified?: string): RecordSummaryView {
   const record = withholdNames(full);
   return {
     id: record.id,
@@ -30,6 +35,7 @@ export function recordSummary(full: HeritageRecord, siteUrl: string): RecordSumm
     ethnicGroups: record.ethnicGroups,
     districts: [...new Set(record.places.map((p) => p.district))],
     ...(record.publishedAt ? { publishedAt: record.publishedAt } : {}),
+    ...(modified ? { modified } : {}),
     url: recordUrl(siteUrl, record),
     api: `${siteUrl}/api/v1/records/${record.id}`,
   };

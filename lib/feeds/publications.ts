@@ -1,13 +1,16 @@
 /**
  * Atom, RSS and JSON Feed of newly published records, one per language;
  * only records the public may see. What goes in each entry is decided here;
- * how each format writes it (always as text) is in ./formats.
+ * how each format writes it (always as text) is in ./formats. The route asks
+ * the search index for the newest publications (`latestPublications`: one
+ * catalog page, never a storage scan).
  */
+import { withholdNames } from '../access/consent';
 import { ANONYMOUS, maySeeRecord } from '../access/policy';
 import { groupName, label, typeLabel, type Lang } from '../records/labels';
-import type { StoredRecord } from '../records/repository';
 import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
+import type { SearchIndex } from '../search/types';
 import { recordUrl } from '../i18n/paths';
 import { atomFeed, jsonFeed, rssFeed, type FeedEntry, type FeedMeta, type FeedText } from './formats';
 
@@ -22,17 +25,31 @@ const TITLES: Record<Lang, { title: string; description: string }> = {
 /** Feed readers show a summary, not the whole description. */
 const SUMMARY_CHARS = 600;
 
+/** How many of the newest publications a feed lists. */
+export const FEED_SIZE = 50;
+
+/** Anything that carries a record: a catalog entry (the index's list) or a stored record. */
+export interface FeedItem {
+  record: HeritageRecord;
+}
+
 export interface FeedInput {
   lang: Lang;
   siteUrl: string;
-  records: StoredRecord[];
+  /** Candidates, usually the index's newest publications (latestPublications); anything the public may not see is dropped. */
+  records: FeedItem[];
   vocab: Vocabularies;
   /** How many of the newest publications to list. */
   limit?: number;
 }
 
-/** Newest first, by first publication. */
-export function newestPublications(records: StoredRecord[], limit: number): StoredRecord[] {
+/** The newest publications the public may see, from the index's catalog: one page, whatever the archive's size. */
+export async function latestPublications(index: Pick<SearchIndex, 'list'>, limit = FEED_SIZE): Promise<FeedItem[]> {
+  return (await index.list({ viewer: ANONYMOUS, sort: 'published-desc', limit })).entries;
+}
+
+/** Newest first, by first publication; only what the public may see (whoever handed the list over), names withheld. */
+export function newestPublications<T extends FeedItem>(records: T[], limit: number): T[] {
   return records
     .filter((s) => maySeeRecord(ANONYMOUS, s.record) && s.record.publishedAt)
     .sort((a, b) => (a.record.publishedAt! < b.record.publishedAt! ? 1 : a.record.publishedAt! > b.record.publishedAt! ? -1 : a.record.id.localeCompare(b.record.id)))
@@ -40,15 +57,15 @@ export function newestPublications(records: StoredRecord[], limit: number): Stor
 }
 
 export function renderFeed(input: FeedInput, file: FeedFile): string {
-  const items = newestPublications(input.records, input.limit ?? 50);
+  const items = newestPublications(input.records, input.limit ?? FEED_SIZE);
   const meta = feedMeta(input, items);
-  const entries = items.map(({ record }) => feedEntry(record, input));
+  const entries = items.map(({ record }) => feedEntry(withholdNames(record), input));
   if (file === 'atom.xml') return atomFeed(meta, entries);
   if (file === 'rss.xml') return rssFeed(meta, entries);
   return jsonFeed(meta, entries);
 }
 
-function feedMeta({ lang, siteUrl }: FeedInput, items: StoredRecord[]): FeedMeta {
+function feedMeta({ lang, siteUrl }: FeedInput, items: FeedItem[]): FeedMeta {
   const base = `${siteUrl}/feeds/${lang}`;
   const home = `${siteUrl}/${lang}`;
   return {

@@ -4,15 +4,21 @@
  * by date, and every error condition of the protocol.
  *
  * Only records the anonymous public may see are ever listed; a record that was
- * public and is now withdrawn is reported as deleted. Resumption tokens carry
- * the whole request and the last item sent (datestamp, id), so they survive a
- * restart and stay correct when records are added meanwhile.
+ * public and is now withdrawn is reported as deleted (the index keeps it as a
+ * tombstone). Lists are read from the search index's catalog a page at a time,
+ * in datestamp order (never a storage scan): a resumption token carries the
+ * whole request and the catalog's datestamp cursor, so it survives a restart,
+ * and a harvest neither skips nor repeats a record when others change meanwhile
+ * (a changed record moves to the end of the list, where it is met again).
  */
 import { hasNonXmlCharacters, xmlText } from '../http/xml-text';
 import { create } from 'xmlbuilder2';
+import { ANONYMOUS } from '../access/policy';
+import { withholdNames } from '../access/consent';
 import { appendDublinCore, toDublinCore } from '../records/dublin-core';
 import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
+import { BadCursorError, type Facet, type ListEntry, type ListQuery, type SearchIndex } from '../search/types';
 
 export interface OaiItem {
   id: string;
@@ -29,10 +35,13 @@ export interface OaiContext {
   repositoryName: string;
   adminEmail: string;
   vocab: Vocabularies;
+  /** Headers or records per response (at most the catalog's page size, 1,000). */
   pageSize: number;
   now: () => Date;
-  /** Every item a harvester may see (public records, and withdrawn ones that were public). */
-  loadItems: () => Promise<OaiItem[]>;
+  /** The catalog: what harvesters may see (public records, and tombstones of withdrawn ones that were public), by datestamp. */
+  index: Pick<SearchIndex, 'list'>;
+  /** One item by record id (GetRecord, ListMetadataFormats), or undefined when harvesters may not know of it: lib/oai/items.ts. */
+  loadItem: (id: string) => Promise<OaiItem | undefined>;
 }
 
 type XmlNode = ReturnType<typeof create>;
@@ -90,8 +99,9 @@ interface ListRequest {
   from?: string;
   until?: string;
   set?: string;
-  /** The last item sent: (datestamp, id). */
-  after?: [string, string];
+  /** The catalog's cursor of the next page (made by the index for exactly this request: lib/search/cursor.ts). */
+  list?: string;
+  /** How many items came before this page (the token's `cursor` attribute). */
   cursor: number;
 }
 
@@ -111,8 +121,10 @@ function decodeToken(token: string): ListRequest {
       optionalText(value.from) &&
       optionalText(value.until) &&
       optionalText(value.set) &&
-      (value.after === undefined || (Array.isArray(value.after) && value.after.length === 2 && value.after.every((x) => typeof x === 'string')));
-    if (ok) return { prefix: value.prefix!, from: value.from, until: value.until, set: value.set, after: value.after, cursor: value.cursor! };
+      optionalText(value.list) &&
+      // Tokens of the storage-scan provider ((datestamp, id) of the last item) cannot be resumed exactly: expired.
+      !('after' in value);
+    if (ok) return { prefix: value.prefix!, from: value.from, until: value.until, set: value.set, list: value.list, cursor: value.cursor! };
   } catch {
     // fall through
   }
@@ -245,9 +257,10 @@ async function respond(verb: Verb, args: Record<string, string>, body: () => Xml
 }
 
 async function identify(openBody: () => XmlNode, context: OaiContext): Promise<void> {
-  const items = await context.loadItems();
+  // The first item of the whole list by datestamp (tombstones included): one entry from the index, never a scan.
+  const first = (await context.index.list({ ...harvestQuery(context, {}), limit: 1 })).entries[0];
   const body = openBody();
-  const earliest = items.map((i) => i.datestamp).sort()[0] ?? oaiDatestamp(context.now().toISOString());
+  const earliest = first ? itemOf(first, context).datestamp : oaiDatestamp(context.now().toISOString());
   body.ele('repositoryName').txt(xmlText(context.repositoryName));
   body.ele('baseURL').txt(context.baseUrl);
   body.ele('protocolVersion').txt('2.0');
@@ -286,7 +299,7 @@ function listSets(openBody: () => XmlNode, context: OaiContext): void {
 async function findItem(identifier: string, context: OaiContext): Promise<OaiItem> {
   const prefix = `${oaiIdentifier(context.siteUrl, '')}`;
   const id = identifier.startsWith(prefix) ? identifier.slice(prefix.length) : undefined;
-  const item = id ? (await context.loadItems()).find((i) => i.id === id) : undefined;
+  const item = id ? await context.loadItem(id) : undefined;
   if (!item) throw new OaiError('idDoesNotExist', `No item has the identifier ${identifier}`);
   return item;
 }
@@ -302,8 +315,33 @@ function appendRecord(parent: XmlNode, item: OaiItem, context: OaiContext, withM
   }
 }
 
-function compareItems(a: OaiItem, b: OaiItem): number {
-  return a.datestamp < b.datestamp ? -1 : a.datestamp > b.datestamp ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** What every list asks the catalog: the anonymous public's records and tombstones, by datestamp, in the harvest's range and set. */
+function harvestQuery(context: OaiContext, request: { from?: string; until?: string; set?: string }): Omit<ListQuery, 'limit' | 'cursor'> {
+  const modified = request.from || request.until ? { modified: { ...(request.from ? { from: request.from } : {}), ...(request.until ? { until: request.until } : {}) } } : {};
+  const filters = request.set ? setFilters(request.set, context.vocab) : undefined;
+  return { viewer: ANONYMOUS, sort: 'modified-asc', tombstones: true, ...modified, ...(filters ? { filters } : {}) };
+}
+
+/**
+ * A set as catalog filters (the sets of setsOf): `community:<id>` and `type:<id>` are facet values; `community` is
+ * every record of some community, `type` every record. An unknown id filters on a value no record has: an empty list.
+ */
+function setFilters(set: string, vocab: Vocabularies): Partial<Record<Facet, string[]>> | undefined {
+  const [kind, value] = set.split(':') as ['community' | 'type', string | undefined];
+  if (kind === 'community') return { ethnicGroup: value ? [value] : vocab.ethnicGroups.map((g) => g.id) };
+  return value ? { type: [value] } : undefined;
+}
+
+/** A catalog entry as an OAI item (the entry's record is already the public copy; withholding again costs nothing). */
+function itemOf(entry: ListEntry, context: OaiContext): OaiItem {
+  // Every indexed record carries its head version's time; one indexed before that did falls back to its publication.
+  const modified = entry.modified ?? entry.record.publishedAt ?? context.now().toISOString();
+  return { id: entry.id, datestamp: oaiDatestamp(modified), deleted: entry.deleted, sets: setsOf(entry.record), record: withholdNames(entry.record) };
+}
+
+/** The last second of an OAI `until` (second granularity): the catalog's datestamps have milliseconds. */
+function endOfSecond(iso: string): string {
+  return new Date(Date.parse(iso) + 999).toISOString();
 }
 
 async function list(verb: 'ListIdentifiers' | 'ListRecords', args: Record<string, string>, openBody: () => XmlNode, context: OaiContext): Promise<void> {
@@ -325,23 +363,29 @@ async function listPage(verb: 'ListIdentifiers' | 'ListRecords', request: ListRe
   if (request.prefix !== OAI_DC.metadataPrefix) throw new OaiError('cannotDisseminateFormat', `Only oai_dc is available, not ${request.prefix}`);
   if (request.set && !/^(community|type)(:[a-z0-9-]+)?$/.test(request.set)) throw new OaiError('badArgument', `Unknown set ${request.set}`);
 
-  const matching = (await context.loadItems())
-    .filter((i) => (!from || i.datestamp >= from.iso) && (!until || i.datestamp <= until.iso))
-    .filter((i) => !request.set || i.sets.some((s) => s === request.set || s.startsWith(`${request.set}:`)))
-    .sort(compareItems);
-  if (matching.length === 0) {
+  const query: ListQuery = {
+    ...harvestQuery(context, { from: from?.iso, until: until ? endOfSecond(until.iso) : undefined, set: request.set }),
+    limit: Math.max(1, Math.min(context.pageSize, 1000)),
+    ...(request.list !== undefined ? { cursor: request.list } : {}),
+  };
+  let page;
+  try {
+    page = await context.index.list(query);
+  } catch (error) {
+    // The catalog refuses a cursor it did not make for exactly this request.
+    if (error instanceof BadCursorError) throw new OaiError('badResumptionToken', 'The resumption token is invalid or has expired');
+    throw error;
+  }
+  if (page.entries.length === 0) {
     if (resumed) throw new OaiError('badResumptionToken', 'The resumption token no longer matches any record');
     throw new OaiError('noRecordsMatch', 'No records match the request');
   }
-  const after = request.after;
-  const remaining = after ? matching.filter((i) => compareItems(i, { datestamp: after[0], id: after[1] } as OaiItem) > 0) : matching;
-  const page = remaining.slice(0, context.pageSize);
   const body = openBody();
-  for (const item of page) appendRecord(body, item, context, verb === 'ListRecords');
-  const more = remaining.length > page.length;
-  if (more || resumed) {
-    const last = page[page.length - 1];
-    const token = more && last ? encodeToken({ ...request, after: [last.datestamp, last.id], cursor: request.cursor + page.length }) : '';
-    body.ele('resumptionToken', { completeListSize: String(matching.length), cursor: String(request.cursor) }).txt(token);
+  for (const entry of page.entries) appendRecord(body, itemOf(entry, context), context, verb === 'ListRecords');
+  if (page.next || resumed) {
+    const token = page.next ? encodeToken({ ...request, list: page.next, cursor: request.cursor + page.entries.length }) : '';
+    // The list's size as the catalog counts it now (records changed meanwhile may move it: the protocol allows an estimate).
+    const size = Math.max(page.total, request.cursor + page.entries.length);
+    body.ele('resumptionToken', { completeListSize: String(size), cursor: String(request.cursor) }).txt(token);
   }
 }

@@ -1,4 +1,7 @@
-/** The JSON API: responses match the OpenAPI document, ETags, cursors, problems, rate limits, access. */
+/**
+ * The JSON API: responses match the OpenAPI document, ETags, cursors, problems, rate limits, access.
+ * Lists and coverage answer from the search index (built from the archive as `npm run reindex` does).
+ */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -8,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, maySeeRecord } from '@/lib/access/policy';
 import type { Archive } from '@/lib/archive';
 import { getCoverage, getOpenApi, getRecord, getRecordDublinCore, getVocabularies, listRecords, searchRecords } from '@/lib/api/handlers';
-import { openSearchIndex } from '@/lib/search';
+import { openSearchIndex, type SearchIndex } from '@/lib/search';
+import { listAllRecords } from '@/lib/records/catalog';
+import { computeCoverage } from '@/lib/records/coverage';
 import { reindex } from '@/lib/search/reindex';
 import { openApiDocument } from '@/lib/api/openapi';
 import { parseConfig } from '@/lib/config';
@@ -22,6 +27,7 @@ import { operator, tempArchive, type TempArchive } from '../helpers/temp-archive
 const SITE = 'https://disan.example.org';
 let temp: TempArchive;
 let archive: Archive;
+let index: SearchIndex;
 let publicIds: string[];
 let hiddenIds: string[];
 
@@ -54,8 +60,13 @@ beforeAll(async () => {
   );
   publicIds = bodies.filter((b) => maySeeRecord(ANONYMOUS, b)).map((b) => recordIdFromSeed(`demo:${b.slug}`));
   hiddenIds = bodies.filter((b) => !maySeeRecord(ANONYMOUS, b)).map((b) => recordIdFromSeed(`demo:${b.slug}`));
+  await reindex(archive);
+  index = await openSearchIndex(archive.config, archive.vocab);
 }, 60_000);
-afterAll(async () => temp?.cleanup());
+afterAll(async () => {
+  await index?.close();
+  await temp?.cleanup();
+});
 
 describe('JSON API', () => {
   it('serves a valid OpenAPI 3.1 document', async () => {
@@ -70,9 +81,9 @@ describe('JSON API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const response = await listRecords(archive, get(`/records?limit=7${cursor ? `&cursor=${cursor}` : ''}`), {});
+      const response = await listRecords(index)(archive, get(`/records?limit=7${cursor ? `&cursor=${cursor}` : ''}`), {});
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { items: { id: string }[]; total: number; nextCursor: string | null };
+      const body = (await response.json()) as { items: { id: string }[]; total: number; nextCursor: string | null; next: string | null };
       expectSchema('RecordList', body);
       expect(body.total).toBe(publicIds.length);
       seen.push(...body.items.map((r) => r.id));
@@ -84,7 +95,7 @@ describe('JSON API', () => {
   });
 
   it('filters by community and type', async () => {
-    const body = (await (await listRecords(archive, get('/records?community=co&type=festival&limit=100'), {})).json()) as { items: { ethnicGroups: string[]; type: string }[] };
+    const body = (await (await listRecords(index)(archive, get('/records?community=co&type=festival&limit=100'), {})).json()) as { items: { ethnicGroups: string[]; type: string }[] };
     expect(body.items.length).toBeGreaterThan(0);
     for (const r of body.items) expect(r.ethnicGroups.includes('co') && r.type === 'festival').toBe(true);
   });
@@ -115,7 +126,7 @@ describe('JSON API', () => {
       expectSchema('Problem', await response.json());
     }
     for (const query of ['limit=0', 'limit=abc', 'limit=1000', 'cursor=%%%']) {
-      const response = await listRecords(archive, get(`/records?${query}`), {});
+      const response = await listRecords(index)(archive, get(`/records?${query}`), {});
       expect(response.status, query).toBe(400);
       expectSchema('Problem', await response.json());
     }
@@ -124,7 +135,7 @@ describe('JSON API', () => {
   it('serves vocabularies and coverage figures matching their schemas', async () => {
     const vocab = await (await getVocabularies(archive, get('/vocabularies'), {})).json();
     expectSchema('Vocabularies', vocab);
-    const coverage = (await (await getCoverage(archive, get('/coverage'), {})).json()) as { overall: { total: number; published: number; recorded: number } };
+    const coverage = (await (await getCoverage(index)(archive, get('/coverage'), {})).json()) as { overall: { total: number; published: number; recorded: number } };
     expectSchema('Coverage', coverage);
     expect(coverage.overall.total).toBe(archive.vocab.inventory.length);
     expect(coverage.overall.published).toBeGreaterThan(5);
@@ -164,5 +175,81 @@ describe('JSON API', () => {
     expectSchema('Problem', await last!.json());
     const other = await getVocabularies(limited, get('/vocabularies', { [ADDRESS]: '192.0.2.78' }), {});
     expect(other.status).toBe(200);
+  });
+
+  // Issue #13: the list pages from the index's catalog with its cursors.
+  it('links the next page (next and Link) and pages every order through every public record once', async () => {
+    for (const sort of ['modified-asc', 'published-desc', 'title', 'date-desc']) {
+      const seen: string[] = [];
+      let url: string | null = `${SITE}/api/v1/records?limit=6&sort=${sort}`;
+      for (let i = 0; url && i < 20; i++) {
+        const response = await listRecords(index)(archive, new Request(url, { headers: { [ADDRESS]: '10.0.0.1' } }), {});
+        expect(response.status, url).toBe(200);
+        const body = (await response.json()) as { items: { id: string; modified?: string }[]; total: number; nextCursor: string | null; next: string | null };
+        expectSchema('RecordList', body);
+        expect(body.total).toBe(publicIds.length);
+        for (const item of body.items) expect(new Date(item.modified!).toISOString()).toBe(item.modified);
+        seen.push(...body.items.map((r) => r.id));
+        if (body.next) {
+          expect(body.next).toBe(`${SITE}/api/v1/records?limit=6&sort=${sort}&cursor=${body.nextCursor}`);
+          expect(response.headers.get('link')).toBe(`<${body.next}>; rel="next"`);
+        } else {
+          expect(body.nextCursor).toBeNull();
+          expect(response.headers.get('link')).toBeNull();
+        }
+        url = body.next;
+      }
+      expect(seen.sort(), sort).toEqual([...publicIds].sort());
+    }
+  });
+
+  it('answers 400 problem JSON for a cursor it did not give out for this query, and for an unknown order', async () => {
+    const first = (await (await listRecords(index)(archive, get('/records?limit=3&community=co-tu'), {})).json()) as { nextCursor: string };
+    expect(first.nextCursor).toBeTruthy();
+    const oldStyle = Buffer.from(publicIds[0]!, 'utf8').toString('base64url');
+    const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString('utf8')), o: 0 })).toString('base64url');
+    for (const query of [
+      `limit=3&type=festival&cursor=${first.nextCursor}`,
+      `limit=3&community=co-tu&sort=title&cursor=${first.nextCursor}`,
+      `limit=3&cursor=${first.nextCursor}`,
+      `limit=3&community=co-tu&cursor=${oldStyle}`,
+      `limit=3&community=co-tu&cursor=${first.nextCursor}x`,
+      `limit=3&community=co-tu&cursor=${tampered.replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))}`,
+      'sort=relevance',
+      'sort=nonsense',
+    ]) {
+      const response = await listRecords(index)(archive, get(`/records?${query}`), {});
+      expect(response.status, query).toBe(400);
+      const problem = (await response.json()) as { parameter?: string };
+      expectSchema('Problem', problem);
+      expect(problem.parameter, query).toBe(query.startsWith('sort') ? 'sort' : 'cursor');
+    }
+    // The genuine cursor with its own query still works (a changed page size is not a different query).
+    expect((await listRecords(index)(archive, get(`/records?limit=5&community=co-tu&cursor=${first.nextCursor}`), {})).status).toBe(200);
+  });
+
+  it('a walk by last change neither skips nor repeats a record when records change meanwhile', async () => {
+    const first = (await (await listRecords(index)(archive, get('/records?limit=5'), {})).json()) as { items: { id: string }[]; nextCursor: string };
+    const sent = first.items.map((i) => i.id);
+    const later = publicIds.find((id) => !sent.includes(id))!;
+    const current = await temp.records.require(later);
+    await temp.records.update(later, { expectedVersion: current.head, body: { ...current.record, title: { ...current.record.title, vi: `${current.record.title.vi} (sửa)` } }, user: operator });
+    const { indexableDocument } = await import('@/lib/search');
+    await index.upsert([await indexableDocument(archive, await temp.records.require(later))]);
+    const rest: string[] = [];
+    let cursor: string | null = first.nextCursor;
+    for (let i = 0; cursor && i < 20; i++) {
+      const body = (await (await listRecords(index)(archive, get(`/records?limit=5&cursor=${cursor}`), {})).json()) as { items: { id: string }[]; nextCursor: string | null };
+      rest.push(...body.items.map((r) => r.id));
+      cursor = body.nextCursor;
+    }
+    expect([...sent, ...rest].sort()).toEqual([...publicIds].sort());
+    expect(rest.at(-1)).toBe(later);
+  });
+
+  it('coverage from the index agrees with coverage counted from storage', async () => {
+    const fromIndex = await (await getCoverage(index)(archive, get('/coverage'), {})).json();
+    const records = (await listAllRecords(archive.records)).map((s) => s.record);
+    expect(fromIndex).toEqual(JSON.parse(JSON.stringify(computeCoverage(archive.vocab, records))));
   });
 });

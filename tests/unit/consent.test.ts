@@ -22,7 +22,7 @@ import { parseConfig } from '@/lib/config';
 import { FEED_FILES, renderFeed, type FeedFile } from '@/lib/feeds/publications';
 import { communityCollection, recordManifest } from '@/lib/iiif/presentation';
 import { MESSAGES } from '@/lib/i18n/messages';
-import { loadOaiItems } from '@/lib/oai/items';
+import { loadOaiItem } from '@/lib/oai/items';
 import { handleOai, type OaiContext } from '@/lib/oai/provider';
 import { listVisibleRecords, visibleTo } from '@/lib/records/catalog';
 import { citeRecord } from '@/lib/records/citation';
@@ -39,7 +39,7 @@ import { ROOT } from '../helpers/cli';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
 // The app routes that read records by themselves (IIIF, OAI, feeds) are driven too, on this test's archive.
-const state = vi.hoisted(() => ({ archive: undefined as unknown as Archive }));
+const state = vi.hoisted(() => ({ archive: undefined as unknown as Archive & { search?: () => Promise<SearchIndex> } }));
 vi.mock('server-only', () => ({}));
 vi.mock('@/lib/server/archive', () => ({ getArchive: () => state.archive }));
 const iiifManifestRoute = await import('@/app/iiif/[id]/manifest.json/route');
@@ -98,11 +98,11 @@ const get = (p: string) => new Request(`${SITE}${p}`);
 beforeAll(async () => {
   temp = await tempArchive();
   archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE, API_RATE_LIMIT: '10000' }), store: temp.store, records: temp.records, vocab };
-  state.archive = archive;
+  state.archive = { ...archive, search: async () => index };
   stored = await temp.records.create({ id, body, user: operator });
   indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'disan-consent-index-'));
   index = EmbeddedSearchIndex.open({ dir: indexDir, synonyms: [] });
-  await index.upsert([toSearchDocument(stored.record, vocab, { transcripts: [`${REFUSED}: hát câu thứ nhất. ${CONSENTING}: hát câu thứ hai.`] })]);
+  await index.upsert([toSearchDocument(stored.record, vocab, { transcripts: [`${REFUSED}: hát câu thứ nhất. ${CONSENTING}: hát câu thứ hai.`] }, { modified: stored.modified })]);
 }, 60_000);
 
 afterAll(async () => {
@@ -204,7 +204,7 @@ describe('every public exit', () => {
   });
 
   it('JSON API list and Dublin Core', async () => {
-    expectNoRefusedName(await (await listRecords(archive, get('/api/v1/records'), {})).text(), 'GET /api/v1/records');
+    expectNoRefusedName(await (await listRecords(index)(archive, get('/api/v1/records'), {})).text(), 'GET /api/v1/records');
     const dc = await (await getRecordDublinCore(archive, get(`/api/v1/records/${id}/dublin-core.xml`), { id })).text();
     expectNoRefusedName(dc, 'Dublin Core');
     expect(dc).toContain(`<dc:creator>${RECORDER} (recorder)</dc:creator>`);
@@ -221,9 +221,10 @@ describe('every public exit', () => {
   });
 
   it('OAI-PMH GetRecord and ListRecords', async () => {
-    const context: OaiContext = { baseUrl: `${SITE}/oai`, siteUrl: SITE, repositoryName: 'Di Sản', adminEmail: 'a@example.org', vocab, pageSize: 10, now: () => new Date('2026-01-01T00:00:00Z'), loadItems: () => loadOaiItems(temp.records) };
-    const items = await loadOaiItems(temp.records);
-    expectNoRefusedName(JSON.stringify(items), 'loadOaiItems');
+    const context: OaiContext = { baseUrl: `${SITE}/oai`, siteUrl: SITE, repositoryName: 'Di Sản', adminEmail: 'a@example.org', vocab, pageSize: 10, now: () => new Date('2026-01-01T00:00:00Z'), index, loadItem: (itemId) => loadOaiItem(temp.records, itemId) };
+    // What the index lists to harvesters (the record as the public may read it), and the item GetRecord reads.
+    expectNoRefusedName(JSON.stringify(await index.list({ viewer: ANONYMOUS, tombstones: true, sort: 'modified-asc' })), 'the harvest list');
+    expectNoRefusedName(JSON.stringify(await loadOaiItem(temp.records, id)), 'loadOaiItem');
     const getRecordXml = await handleOai(new URLSearchParams({ verb: 'GetRecord', metadataPrefix: 'oai_dc', identifier: `oai:disan.example.org:${id}` }), context);
     expectNoRefusedName(getRecordXml, 'OAI GetRecord');
     expectConsenting(getRecordXml, 'OAI GetRecord', [RECORDER, CONSENTING]);

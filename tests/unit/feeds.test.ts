@@ -1,13 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { create } from 'xmlbuilder2';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { renderFeed } from '@/lib/feeds/publications';
+import type { Archive } from '@/lib/archive';
+import { parseConfig } from '@/lib/config';
+import { FEED_SIZE, latestPublications, renderFeed } from '@/lib/feeds/publications';
+import { toSearchDocument } from '@/lib/search/document';
+import { EmbeddedSearchIndex } from '@/lib/search/embedded';
+import type { ListQuery, SearchIndex } from '@/lib/search/types';
 import type { StoredRecord } from '@/lib/records/repository';
 import { HeritageRecord, type RecordBodyInput } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';
 import { schemaErrors } from '../fixtures/xsd/validate';
 import { sampleBody } from '../helpers/temp-archive';
+
+// The route reads the archive's configuration and the server's search index: both are this test's.
+const state = vi.hoisted(() => ({ archive: undefined as unknown as Archive, index: undefined as unknown as SearchIndex }));
+vi.mock('server-only', () => ({}));
+vi.mock('@/lib/server/archive', () => ({ getArchive: () => state.archive }));
+vi.mock('@/lib/server/search', () => ({ getSearchIndex: async () => state.index }));
+const feedRoute = await import('@/app/feeds/[lang]/[file]/route');
 
 const vocab = loadVocabularies(path.join(ROOT, 'content'));
 
@@ -155,5 +169,55 @@ describe('feeds against their formats', () => {
         expect(typeof item.content_text === 'string' || typeof item.content_html === 'string').toBe(true);
       }
     }
+  });
+});
+
+// Issue #13: the feeds answer from the index (the newest publications, one catalog page), never from a storage scan.
+describe('feeds from the catalog', () => {
+  let dir: string;
+  let index: EmbeddedSearchIndex;
+  const queries: ListQuery[] = [];
+  /** More public publications than a feed holds, a restricted one newer than all, a draft, and the records above. */
+  const many = Array.from({ length: FEED_SIZE + 12 }, (_, i) =>
+    stored(`p${String(i).padStart(2, '0')}${'x'.repeat(5)}`.slice(0, 8).replace(/[^0-9a-z]/g, 'x'), new Date(Date.UTC(2025, 0, 1 + i)).toISOString(), { title: { vi: `Hồ sơ ${i}`, en: `Record ${i}` } }),
+  );
+  const secret = stored('ssssssss', '2027-01-01T00:00:00.000Z', { title: { vi: 'Bí mật cộng đồng', en: 'Community secret' }, access: { level: 'community', communities: ['co-tu'] } });
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'disan-feeds-'));
+    index = EmbeddedSearchIndex.open({ dir, synonyms: [] });
+    await index.upsert([...records, ...many, secret].map((s) => toSearchDocument(s.record, vocab, {}, { modified: s.modified })));
+    state.index = { list: (query: ListQuery) => (queries.push(query), index.list(query)) } as unknown as SearchIndex;
+    state.archive = { config: parseConfig({ DATA_DIR: dir, SITE_URL: 'https://disan.example.org' }), vocab } as unknown as Archive;
+  });
+  afterAll(async () => {
+    await index?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the newest public publications, newest first, from one catalog page; nothing restricted or unpublished', async () => {
+    const latest = await latestPublications(index);
+    expect(latest).toHaveLength(FEED_SIZE);
+    const expected = [...records, ...many]
+      .filter((s) => s.record.status === 'published' && s.record.access.level === 'public')
+      .sort((a, b) => b.record.publishedAt!.localeCompare(a.record.publishedAt!))
+      .slice(0, FEED_SIZE)
+      .map((s) => s.record.id);
+    expect(latest.map((e) => e.record.id)).toEqual(expected);
+    expect(latest.map((e) => e.record.id)).not.toContain('ssssssss');
+  });
+
+  it.each(['atom.xml', 'rss.xml', 'feed.json'] as const)('/feeds/:lang/%s renders them, asking the index for one page only', async (file) => {
+    queries.length = 0;
+    for (const lang of ['vi', 'en']) {
+      const response = await feedRoute.GET(new Request(`https://disan.example.org/feeds/${lang}/${file}`), { params: Promise.resolve({ lang, file }) });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toContain(lang === 'vi' ? `Hồ sơ ${FEED_SIZE + 11}` : `Record ${FEED_SIZE + 11}`);
+      expect(text).not.toContain('Hồ sơ 0<');
+      for (const hidden of ['Bí mật cộng đồng', 'Community secret', 'Bản nháp', 'Closed rite', 'ssssssss']) expect(text).not.toContain(hidden);
+    }
+    expect(queries).toEqual([expect.objectContaining({ sort: 'published-desc', limit: FEED_SIZE }), expect.objectContaining({ sort: 'published-desc', limit: FEED_SIZE })]);
+    expect(queries.every((q) => q.viewer.kind === 'anonymous')).toBe(true);
   });
 });

@@ -16,10 +16,13 @@ import { PIPELINE_VERSION, manifestKey, type ManifestBody } from '@/lib/media/ma
 import type { MediaEntry } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';
+import { openSearchIndex, registerSearchIndexing, type SearchIndex } from '@/lib/search';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
+
+let index: SearchIndex;
 import { presentationErrors } from '../fixtures/iiif/presentation-schema';
 
-const state = vi.hoisted(() => ({ archive: undefined as unknown as Archive }));
+const state = vi.hoisted(() => ({ archive: undefined as unknown as Archive & { search: () => Promise<SearchIndex> } }));
 vi.mock('server-only', () => ({}));
 vi.mock('@/lib/server/archive', () => ({ getArchive: () => state.archive }));
 
@@ -126,7 +129,12 @@ const byPath = (media: MediaEntry[], name: string) => media.find((m) => m.path =
 
 beforeAll(async () => {
   temp = await tempArchive();
-  state.archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE }), store: temp.store, records: temp.records, vocab: loadVocabularies(`${ROOT}/content`) } as Archive;
+  const config = parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE });
+  const vocab = loadVocabularies(`${ROOT}/content`);
+  // The community collection lists from the index: it follows every commit below, as the server's does.
+  index = await openSearchIndex(config, vocab);
+  registerSearchIndexing({ records: temp.records, store: temp.store, vocab }, index);
+  state.archive = { config, store: temp.store, records: temp.records, vocab, search: async () => index };
 
   const av = await publicRecord('am-thanh-hinh-anh', 'https://creativecommons.org/licenses/by-nc/4.0/', [
     { name: 'anh.jpg', body: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1]), contentType: 'image/jpeg', kind: 'image' },
@@ -169,7 +177,10 @@ beforeAll(async () => {
   captionOnlyId = captionOnly.id;
 }, 60_000);
 
-afterAll(async () => temp?.cleanup());
+afterAll(async () => {
+  await index?.close();
+  await temp?.cleanup();
+});
 
 async function getManifest(id: string): Promise<Response> {
   return manifestRoute.GET(new Request(`${SITE}/iiif/${id}/manifest.json`), { params: Promise.resolve({ id }) });

@@ -1,11 +1,18 @@
-/** OAI-PMH: a full harvest through resumption tokens, every error condition, only public records. */
+/**
+ * OAI-PMH: a full harvest through resumption tokens, every error condition, only public records.
+ * Lists come from the search index (kept current by the archive's commits, as the server's is), a record by
+ * identifier from storage.
+ */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { create } from 'xmlbuilder2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ANONYMOUS, maySeeRecord } from '@/lib/access/policy';
-import { loadOaiItems } from '@/lib/oai/items';
+import { loadOaiItem } from '@/lib/oai/items';
 import { handleOai, type OaiContext } from '@/lib/oai/provider';
+import { registerSearchIndexing } from '@/lib/search';
+import { EmbeddedSearchIndex } from '@/lib/search/embedded';
+import type { ListPage, ListQuery } from '@/lib/search/types';
 import { recordIdFromSeed } from '@/lib/records/ids';
 import { importItems } from '@/lib/records/importer';
 import { RecordBody } from '@/lib/records/schema';
@@ -16,11 +23,16 @@ import { operator, tempArchive, type TempArchive } from '../helpers/temp-archive
 
 const vocab = loadVocabularies(path.join(ROOT, 'content'));
 let archive: TempArchive;
+let index: EmbeddedSearchIndex;
 let context: OaiContext;
+/** Every catalog read the provider makes (the provider must never read more than a page). */
+const listCalls: ListQuery[] = [];
 let demo: { slug: string; id: string; public: boolean; groups: string[]; type: string }[];
 
 beforeAll(async () => {
   archive = await tempArchive();
+  index = EmbeddedSearchIndex.open({ dir: path.join(archive.dir, 'search'), synonyms: [] });
+  registerSearchIndexing({ records: archive.records, store: archive.store, vocab }, index);
   const dir = path.join(ROOT, 'content', 'records');
   const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   const bodies = await Promise.all(names.map(async (n) => RecordBody.parse(JSON.parse(await fs.readFile(path.join(dir, n), 'utf8')))));
@@ -40,10 +52,19 @@ beforeAll(async () => {
     vocab,
     pageSize: 7,
     now: () => new Date(),
-    loadItems: () => loadOaiItems(archive.records),
+    index: {
+      list: (query: ListQuery): Promise<ListPage> => {
+        listCalls.push(query);
+        return index.list(query);
+      },
+    },
+    loadItem: (id) => loadOaiItem(archive.records, id),
   };
 }, 60_000);
-afterAll(async () => archive?.cleanup());
+afterAll(async () => {
+  await index?.close();
+  await archive?.cleanup();
+});
 
 type Node = Record<string, unknown>;
 const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
@@ -264,5 +285,119 @@ describe('OAI-PMH', () => {
   it('lists sets for every community and record type', async () => {
     const sets = asArray(((await oai({ verb: 'ListSets' })).ListSets as Node).set as Node[]).map((s) => s.setSpec);
     expect(sets).toEqual(expect.arrayContaining(['community:co-tu', 'community:xo-dang', 'type:festival', 'type:document']));
+  });
+});
+
+/** Issue #13: lists answer from the index, a page at a time, by datestamp. */
+describe('OAI-PMH from the catalog', () => {
+  const tokenOf = (list: Node): { value?: string; size?: string; cursor?: string } => {
+    const token = list.resumptionToken as Node | string | undefined;
+    if (token === undefined) return {};
+    if (typeof token === 'string') return { value: token };
+    return { value: token['#'] as string | undefined, size: token['@completeListSize'] as string, cursor: token['@cursor'] as string };
+  };
+  const decode = (token: string) => JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const encode = (value: Record<string, unknown>) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+  it('reads no more than a page per request and never scans storage (Identify, lists, GetRecord)', async () => {
+    const scan = vi.spyOn(archive.records, 'ids');
+    listCalls.length = 0;
+    try {
+      await oai({ verb: 'Identify' });
+      expect(listCalls).toEqual([expect.objectContaining({ limit: 1, sort: 'modified-asc', tombstones: true })]);
+      const all = await harvest('ListRecords');
+      expect(all.length).toBeGreaterThan(context.pageSize);
+      expect(listCalls.length).toBe(1 + Math.ceil(all.length / context.pageSize));
+      for (const call of listCalls) expect(call.limit).toBeLessThanOrEqual(context.pageSize);
+      const calls = listCalls.length;
+      await oai({ verb: 'GetRecord', identifier: `oai:disan.example.org:${all[0]!.id}`, metadataPrefix: 'oai_dc' });
+      await oai({ verb: 'ListMetadataFormats', identifier: `oai:disan.example.org:${all[0]!.id}` });
+      expect(listCalls.length).toBe(calls);
+      expect(scan).not.toHaveBeenCalled();
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
+  it('counts the whole list in completeListSize and the items before each page in cursor', async () => {
+    const all = await harvest('ListIdentifiers');
+    let response = await oai({ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc' });
+    let before = 0;
+    for (let page = 0; page < 100; page++) {
+      const list = response.ListIdentifiers as Node;
+      const token = tokenOf(list);
+      expect(token.size).toBe(String(all.length));
+      expect(token.cursor).toBe(String(before));
+      before += identifiers(list, 'ListIdentifiers').length;
+      if (!token.value) break;
+      response = await oai({ verb: 'ListIdentifiers', resumptionToken: token.value });
+    }
+    expect(before).toBe(all.length);
+  });
+
+  it('refuses a token whose catalog cursor was tampered with, pasted onto another request, or made by the old provider', async () => {
+    const first = tokenOf((await oai({ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', set: 'community:co-tu' })).ListIdentifiers as Node).value!;
+    expect(first).toBeTruthy();
+    const token = decode(first);
+    expect(typeof token.list).toBe('string');
+    const cases = [
+      { ...token, list: 'not-a-cursor' },
+      { ...token, list: `${String(token.list)}x` },
+      { ...token, list: Buffer.from('{"h":"x","n":0}').toString('base64url') },
+      { ...token, set: 'type:festival' },
+      { ...token, set: undefined },
+      { ...token, from: '2000-01-01' },
+      { ...token, list: 7 },
+      { v: 1, prefix: 'oai_dc', after: ['2026-01-01T00:00:00Z', 'abcdefgh'], cursor: 7 },
+    ];
+    for (const forged of cases) {
+      const response = await oai({ verb: 'ListIdentifiers', resumptionToken: encode(forged) });
+      expect(errorCode(response), JSON.stringify(forged)).toBe('badResumptionToken');
+    }
+    // The genuine one still works.
+    expect(errorCode(await oai({ verb: 'ListIdentifiers', resumptionToken: first }))).toBeUndefined();
+  });
+
+  it('selects by datestamp to the second, both ends inclusive', async () => {
+    const list = (await oai({ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc' })).ListIdentifiers as Node;
+    const header = asArray(list.header as Node | Node[])[0]!;
+    const datestamp = header.datestamp as string;
+    const id = String(header.identifier).split(':').pop()!;
+    expect(datestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    for (const range of [{ until: datestamp }, { from: datestamp }, { from: datestamp, until: datestamp }] as Record<string, string>[]) {
+      expect((await harvest('ListIdentifiers', range)).map((h) => h.id), JSON.stringify(range)).toContain(id);
+    }
+    const earlier = new Date(Date.parse(datestamp) - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const before = await oai({ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc', from: earlier, until: earlier });
+    expect(errorCode(before) === 'noRecordsMatch' || !identifiers(before.ListIdentifiers as Node, 'ListIdentifiers').some((h) => h.id === id)).toBe(true);
+  });
+
+  it('a harvest resumed while records change neither skips nor repeats one: a record changed after it was sent is met again at the end', async () => {
+    const everything = (await harvest('ListIdentifiers')).map((h) => h.id);
+    const first = (await oai({ verb: 'ListIdentifiers', metadataPrefix: 'oai_dc' })).ListIdentifiers as Node;
+    const sent = identifiers(first, 'ListIdentifiers').map((h) => h.id);
+    const token = tokenOf(first).value!;
+    const publicIds = new Set(demo.filter((d) => d.public).map((d) => d.id));
+    const early = sent.find((id) => publicIds.has(id))!;
+    const late = everything.find((id) => !sent.includes(id) && publicIds.has(id))!;
+    expect(early && late).toBeTruthy();
+    for (const id of [early, late]) {
+      const current = await archive.records.require(id);
+      await archive.records.update(id, { expectedVersion: current.head, body: { ...current.record, title: { ...current.record.title, vi: `${current.record.title.vi} (sửa)` } }, user: operator });
+    }
+    const rest: string[] = [];
+    let response = await oai({ verb: 'ListIdentifiers', resumptionToken: token });
+    for (let page = 0; page < 100; page++) {
+      expect(errorCode(response)).toBeUndefined();
+      const list = response.ListIdentifiers as Node;
+      rest.push(...identifiers(list, 'ListIdentifiers').map((h) => h.id));
+      const next = tokenOf(list).value;
+      if (!next) break;
+      response = await oai({ verb: 'ListIdentifiers', resumptionToken: next });
+    }
+    // Every record once, and the one changed after it was sent once more, as the last (its new datestamp is the latest).
+    expect([...sent, ...rest].sort()).toEqual([...everything, early].sort());
+    expect(rest.filter((id) => id === late)).toHaveLength(1);
+    expect(rest.at(-1) === early || rest.at(-2) === early).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 import { getCoverage } from '@/lib/api/handlers';
 import { getArchive } from '@/lib/server/archive';
+import { getSearchIndex } from '@/lib/server/search';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
-  return getCoverage(getArchive(), request, {});
+  return getCoverage(await getSearchIndex())(getArchive(), request, {});
 }

@@ -1,8 +1,9 @@
 import { listRecords } from '@/lib/api/handlers';
 import { getArchive } from '@/lib/server/archive';
+import { getSearchIndex } from '@/lib/server/search';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
-  return listRecords(getArchive(), request, {});
+  return listRecords(await getSearchIndex())(getArchive(), request, {});
 }
