@@ -16,8 +16,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { foldVietnamese } from '@/lib/i18n/fold';
 import { recordIdFromSeed } from '@/lib/records/ids';
+import { foldVietnamese } from '@/lib/records/slug';
 import { ROOT } from '../helpers/cli';
 import { launchChromium } from './browser';
 
@@ -52,7 +52,7 @@ async function shoot(name: string): Promise<void> {
 }
 
 /** The words of a query as the index compares them: folded (no diacritics, lower case), one space apart. */
-const folded = (q: string | null) => foldVietnamese(q ?? '').trim().split(/\s+/).join(' ');
+const folded = (q: string | null) => foldVietnamese(q ?? '').toLowerCase().trim().split(/\s+/).join(' ');
 
 describe(`public pages at ${WIDTH} px, with screenshots`, () => {
   it('home: the title and the communities', async () => {
@@ -128,7 +128,7 @@ describe(`public pages at ${WIDTH} px, with screenshots`, () => {
     await shoot('map');
   });
 
-  it('the calendar: twelve lunar months, this month marked, festivals in them', async () => {
+  it('the calendar: twelve lunar months, this month marked, festivals in them and those without a month below', async () => {
     await open('/vi/calendar');
     await expect(page.locator('h1').textContent()).resolves.toBe('Lịch lễ hội');
     const calendar = page.getByTestId('festival-calendar');
@@ -137,7 +137,10 @@ describe(`public pages at ${WIDTH} px, with screenshots`, () => {
     await expect(months.first().locator('h2').textContent()).resolves.toContain('Tháng Giêng');
     await expect(months.last().locator('h2').textContent()).resolves.toContain('Tháng Chạp');
     await expect(calendar.getByTestId('current-month').count()).resolves.toBe(1);
-    expect(await calendar.locator('ol > li a[href*="/records/"]').count(), 'festivals placed in months').toBeGreaterThan(3);
+    expect(await calendar.locator('ol > li a[href*="/records/"]').count(), 'festivals placed in months').toBeGreaterThan(0);
+    // Festivals and rituals whose month no source gives are listed below the months, not hidden.
+    const placed = await calendar.locator('a[href*="/records/"]').count();
+    expect(placed, 'festivals on the page, in a month or below').toBeGreaterThan(5);
     // The first month is on the first screen.
     const first = (await months.first().boundingBox())!;
     expect(first.y, 'the first month starts on the first screen').toBeLessThan(844);

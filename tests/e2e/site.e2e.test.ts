@@ -32,11 +32,9 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 async function shoot(name: string, target: Page = page): Promise<void> {
-  // Pages at a phone's and a laptop's width, for people (docs/screenshots) to look at.
-  for (const width of [390, 1280]) {
-    await target.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await target.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: false });
-  }
+  // Pages at a laptop's width, for people (docs/screenshots) to look at; public-screenshots.e2e.test.ts takes the phone's (390 px).
+  await target.setViewportSize({ width: 1280, height: 900 });
+  await target.screenshot({ path: path.join(shots, `${name}-1280.png`), fullPage: false });
   await target.setViewportSize({ width: 390, height: 844 });
 }
 

@@ -8,9 +8,10 @@
  * derived yet, with only a caption, and with a derived image.
  *
  * The page is rendered to HTML with the server-only pieces replaced (the
- * archive, an anonymous viewer, next-intl's translator over our messages)
- * and the client components and related-record cards left out: what is
- * tested here is the line of links at the foot of the page.
+ * archive with an empty search index, an anonymous viewer, next-intl's
+ * translator over our messages) and the client components and related-record
+ * cards left out: what is tested here is the line of links at the foot of
+ * the page.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { recordHasCanvas } from '@/lib/iiif/presentation';
 import { PIPELINE_VERSION, manifestKey, type DerivativeManifest, type ManifestBody } from '@/lib/media/manifest';
 import type { HeritageRecord, MediaEntry, RecordBodyInput } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
+import { EmbeddedSearchIndex } from '@/lib/search/embedded';
 import { ROOT } from '../helpers/cli';
 import { operator, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
@@ -62,6 +64,7 @@ const SITE = 'http://archive.test';
 const DEMO = JSON.parse(readFileSync(path.join(ROOT, 'content', 'records', 'le-hoi-dam-trau-co-tu.json'), 'utf8')) as RecordBodyInput;
 
 let temp: TempArchive;
+let closeIndex: (() => Promise<void> | void) | undefined;
 const records: Record<'noMedia' | 'underived' | 'captionOnly' | 'image', HeritageRecord> = {} as never;
 
 async function putDerived(record: HeritageRecord, media: MediaEntry, body: ManifestBody): Promise<void> {
@@ -98,7 +101,10 @@ async function demoRecord(suffix: string, files: Parameters<TempArchive['records
 
 beforeAll(async () => {
   temp = await tempArchive();
-  state.archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE }), store: temp.store, records: temp.records, vocab: loadVocabularies(path.join(ROOT, 'content')) } as Archive;
+  // An empty index: the page asks it for related records, none of which this test is about.
+  const index = EmbeddedSearchIndex.open({ dir: path.join(temp.dir, 'search'), synonyms: [] });
+  closeIndex = () => index.close();
+  state.archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: SITE }), store: temp.store, records: temp.records, vocab: loadVocabularies(path.join(ROOT, 'content')), search: async () => index } as unknown as Archive;
   expect(DEMO.status).toBe('published');
   expect(DEMO.access?.level).toBe('public');
   records.noMedia = await demoRecord('khong-tep');
@@ -109,7 +115,10 @@ beforeAll(async () => {
   await putDerived(records.image, records.image.media[0]!, IMAGE);
 }, 60_000);
 
-afterAll(async () => temp?.cleanup());
+afterAll(async () => {
+  await closeIndex?.();
+  await temp?.cleanup();
+});
 
 async function render(record: HeritageRecord, locale: 'vi' | 'en' = 'vi'): Promise<string> {
   const element = (await RecordPage({ params: Promise.resolve({ locale, id: record.id, slug: [record.slug] }) })) as ReactElement;
