@@ -7,12 +7,12 @@ import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
 import { ANONYMOUS } from '@/lib/access/policy';
-import { listAllRecords, visibleTo } from '@/lib/records/catalog';
-import { currentLunarMonth, heldThisMonth } from '@/lib/records/festival-calendar';
+import { currentLunarMonth, thisMonthFacetValues } from '@/lib/records/festival-calendar';
 import { typeLabel } from '@/lib/records/labels';
-import { RECORD_TYPES } from '@/lib/records/schema';
+import { RECORD_TYPES, type HeritageRecord } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { currentCoverage } from '@/lib/server/coverage';
+import { getSearchIndex } from '@/lib/server/search';
 import { thumbnailOf } from '@/lib/server/thumbnails';
 
 export const dynamic = 'force-dynamic';
@@ -25,30 +25,48 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: { absolute: t('meta.title') }, alternates: alternatesFor(getArchive().config.siteUrl, locale, '') };
 }
 
+/** Featured records fetched to choose from: enough to mix communities and types, few enough to read at once. */
+const FEATURED_POOL = 24;
+
+/** A mix: the first record of each community and type first, the others after (each part in the order given). */
+function mixed(records: HeritageRecord[]): HeritageRecord[] {
+  const seen = new Set<string>();
+  const first: HeritageRecord[] = [];
+  const rest: HeritageRecord[] = [];
+  for (const record of records) {
+    const key = `${record.ethnicGroups[0] ?? ''}|${record.type}`;
+    (seen.has(key) ? rest : first).push(record);
+    seen.add(key);
+  }
+  return [...first, ...rest];
+}
+
 export default async function HomePage({ params }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
   const t = await getTranslations({ locale, namespace: 'site' });
-  const { records: repository, vocab } = getArchive();
-  // One scan of storage serves both the public lists and the coverage figures (which count restricted records too).
-  const all = await listAllRecords(repository);
-  const visible = visibleTo(ANONYMOUS, all).map((s) => s.record);
-  const heritage = visible.filter((r) => r.type !== 'document');
-  const documents = visible
-    .filter((r) => r.type === 'document')
-    .sort((a, b) => (b.document?.issuedOn ?? '').localeCompare(a.document?.issuedOn ?? ''));
+  const { vocab } = getArchive();
+  const index = await getSearchIndex();
+  const viewer = ANONYMOUS;
+  const heritageTypes = RECORD_TYPES.filter((type) => type !== 'document');
   const now = new Date();
   const lunar = currentLunarMonth(now);
-  const thisMonth = heldThisMonth(heritage, now).slice(0, 6);
-  // Featured: records with pictures or film first, a mix of communities, stable order.
-  const featured = heritage
-    .filter((r) => r.media.some((m) => m.kind === 'image' || m.kind === 'video'))
-    .sort((a, b) => a.title.vi.localeCompare(b.title.vi, 'vi'))
-    .filter((r, i, all) => all.findIndex((x) => x.ethnicGroups[0] === r.ethnicGroups[0] && x.type === r.type) === i)
-    .slice(0, 6);
+  // Each list asks the index for what it shows (a count, a few records); nothing reads the whole archive.
+  const [heritage, documents, thisMonth, featuredPool, coverage] = await Promise.all([
+    // Figures, communities and types present: counts only.
+    index.list({ viewer, filters: { type: heritageTypes }, facets: ['ethnicGroup', 'type'], limit: 0 }),
+    // Latest documents, newest issued first (their count is the library's size).
+    index.list({ viewer, filters: { type: ['document'] }, sort: 'date-desc', limit: 4 }),
+    // Held this month, each record by its own calendar (a leap month counts as its namesake).
+    index.list({ viewer, filters: { month: thisMonthFacetValues(now) }, sort: 'title', limit: 6 }),
+    // Featured by the editors; a few more than shown, to mix communities and types.
+    index.list({ viewer, filters: { type: heritageTypes, featured: ['true'] }, sort: 'title', limit: FEATURED_POOL }),
+    currentCoverage(),
+  ]);
+  const count = (facet: 'ethnicGroup' | 'type', value: string) => heritage.facets[facet]?.find((c) => c.value === value)?.count ?? 0;
+  const featured = mixed(featuredPool.entries.map((e) => e.record)).slice(0, 6);
   const thumbnails = new Map(await Promise.all(featured.map(async (r) => [r.id, await thumbnailOf(r)] as const)));
-  const coverage = await currentCoverage(all.map((s) => s.record));
-  const typesPresent = RECORD_TYPES.filter((type) => visible.some((r) => r.type === type));
+  const typesPresent = RECORD_TYPES.filter((type) => (type === 'document' ? documents.total > 0 : count('type', type) > 0));
   const percent = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 
   return (
@@ -62,11 +80,11 @@ export default async function HomePage({ params }: Props) {
         <dl className="mt-5 flex flex-wrap gap-x-8 gap-y-3 text-sm">
           <div>
             <dt className="text-ink/75">{t('home.stats.records')}</dt>
-            <dd className="text-2xl font-semibold" data-testid="record-count">{heritage.length}</dd>
+            <dd className="text-2xl font-semibold" data-testid="record-count">{heritage.total}</dd>
           </div>
           <div>
             <dt className="text-ink/75">{t('home.stats.documents')}</dt>
-            <dd className="text-2xl font-semibold">{documents.length}</dd>
+            <dd className="text-2xl font-semibold">{documents.total}</dd>
           </div>
           <div>
             <dt className="text-ink/75">{t('home.stats.communities')}</dt>
@@ -83,7 +101,7 @@ export default async function HomePage({ params }: Props) {
               <Link href={`/communities/${group.id}`} className="block h-full rounded-lg border border-ink/15 bg-white p-4 hover:border-madder">
                 <span className="block text-lg font-semibold">{locale === 'en' ? (group.name.en ?? group.name.vi) : group.name.vi}</span>
                 <span className="block text-sm text-ink/75">
-                  {t('home.recordCount', { count: heritage.filter((r) => r.ethnicGroups.includes(group.id)).length })}
+                  {t('home.recordCount', { count: count('ethnicGroup', group.id) })}
                 </span>
               </Link>
             </li>
@@ -93,11 +111,11 @@ export default async function HomePage({ params }: Props) {
 
       <section aria-labelledby="this-month">
         <h2 id="this-month" className="text-xl font-semibold">{t('home.thisMonth', { month: lunar.month })}</h2>
-        {thisMonth.length === 0 ? (
+        {thisMonth.entries.length === 0 ? (
           <p className="mt-2 text-ink/80">{t('home.thisMonthNone')}</p>
         ) : (
           <ul className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-            {thisMonth.map((record) => (
+            {thisMonth.entries.map(({ record }) => (
               <li key={record.id}>
                 <RecordCard record={record} locale={locale} vocab={vocab} />
               </li>
@@ -130,7 +148,7 @@ export default async function HomePage({ params }: Props) {
       <section aria-labelledby="latest-documents">
         <h2 id="latest-documents" className="text-xl font-semibold">{t('home.latestDocuments')}</h2>
         <ul className="mt-3 divide-y divide-ink/10 rounded-lg border border-ink/15 bg-white">
-          {documents.slice(0, 4).map((record) => (
+          {documents.entries.map(({ record }) => (
             <li key={record.id} className="p-3">
               <Link href={`/records/${record.id}/${record.slug}`} className="font-semibold hover:underline">
                 {record.document?.number}

@@ -43,7 +43,7 @@ const LAST_SPAN_YEAR = 2198;
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 /** Julian day number of 1970-01-01. */
 const JDN_UNIX_EPOCH = 2_440_588;
-const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+export const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 
 const collator = new Intl.Collator('vi');
 const byTitle = (a: HeritageRecord, b: HeritageRecord) => collator.compare(a.title.vi, b.title.vi) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -101,7 +101,8 @@ export function festivalCalendar(records: readonly HeritageRecord[], opts: { cal
 }
 
 /** The record types a calendar is about: a craft or a dance has no month of its own. */
-const CALENDAR_TYPES: ReadonlySet<RecordType> = new Set(['festival', 'ritual']);
+export const CALENDAR_RECORD_TYPES: readonly RecordType[] = ['festival', 'ritual'];
+const CALENDAR_TYPES: ReadonlySet<RecordType> = new Set(CALENDAR_RECORD_TYPES);
 
 /**
  * Festivals and rituals that give no month, sorted by Vietnamese title: the
@@ -127,18 +128,39 @@ export interface FestivalCalendars {
   lunarSpans: Map<number, LunarMonthSpan[]>;
 }
 
-/** Both tabs of the calendar page at once, with what "now" means in each. */
-export function festivalCalendars(records: readonly HeritageRecord[], now: Date): FestivalCalendars {
+/** What "now" means in each calendar, and the solar dates of the current lunar year's months: the frame the calendar page draws records in. */
+export type CalendarFrame = Pick<FestivalCalendars, 'currentLunar' | 'currentSolar' | 'lunarSpans'>;
+
+export function calendarFrame(now: Date): CalendarFrame {
   const currentLunar = currentLunarMonth(now);
   const { year, month } = vietnamDate(now);
+  return { currentLunar, currentSolar: { month, year }, lunarSpans: lunarMonthSpansByMonth(currentLunar.year) };
+}
+
+/** Both tabs of the calendar page at once, with what "now" means in each. */
+export function festivalCalendars(records: readonly HeritageRecord[], now: Date): FestivalCalendars {
   return {
     lunar: festivalCalendar(records, { calendar: 'lunar' }),
     solar: festivalCalendar(records, { calendar: 'solar' }),
     monthUnknown: monthUnknown(records),
-    currentLunar,
-    currentSolar: { month, year },
-    lunarSpans: lunarMonthSpansByMonth(currentLunar.year),
+    ...calendarFrame(now),
   };
+}
+
+/**
+ * The search index's `month` facet (lib/search/document.ts): one value per month a record is held in, in its own
+ * calendar ("lunar-3", "solar-7"), and MONTH_UNKNOWN for a record that gives no month. Pages ask the index for a
+ * month's records with these rather than reading every record.
+ */
+export const MONTH_UNKNOWN = 'unknown';
+
+export function monthFacetValue(calendar: CalendarKind, month: number): string {
+  return `${calendar}-${month}`;
+}
+
+/** The month facet values of the records held this month (as heldThisMonth decides: each in its own calendar, a leap month as its namesake). */
+export function thisMonthFacetValues(now: Date): string[] {
+  return [monthFacetValue('lunar', currentLunarMonth(now).month), monthFacetValue('solar', vietnamDate(now).month)];
 }
 
 /**

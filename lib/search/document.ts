@@ -39,12 +39,20 @@ export function decadeOf(date: string | undefined): string | undefined {
 /** Facet value of a place (the map's point): its coordinates (its own, else its district's) and its parts, "lat,lon|district|commune|village". */
 export function placeFacetValue(vocab: Vocabularies, place: Place): string | undefined {
   const at = placeCoordinates(vocab, place);
-  return at ? [`${at.lat.toFixed(3)},${at.lon.toFixed(3)}`, place.district, place.commune ?? '', place.village ?? ''].join('|') : undefined;
+  // Names are free text (a village may be called anything, "|" included): each part is %-encoded.
+  return at ? [`${at.lat.toFixed(3)},${at.lon.toFixed(3)}`, place.district, place.commune ?? '', place.village ?? ''].map(encodeURIComponent).join('|') : undefined;
 }
 
 /** The parts of a place facet value. */
 export function parsePlaceFacetValue(value: string): { lat: number; lon: number; place: Place } | undefined {
-  const [at, district, commune, village] = value.split('|');
+  let parts: string[];
+  try {
+    parts = value.split('|').map(decodeURIComponent);
+  } catch {
+    return undefined; // not one of ours
+  }
+  if (parts.length !== 4) return undefined;
+  const [at, district, commune, village] = parts;
   const [lat, lon] = (at ?? '').split(',').map(Number);
   if (!district || !Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
   return { lat: lat!, lon: lon!, place: { district, ...(commune ? { commune } : {}), ...(village ? { village } : {}) } };
@@ -108,7 +116,8 @@ export function toSearchDocument(full: HeritageRecord, vocab: Vocabularies, medi
     status: [record.status],
     subject: unique(record.subjects),
     element: unique([record.inventoryElement]),
-    month: record.heldIn ? record.heldIn.months.map((m) => `${record.heldIn!.calendar}-${m}`) : [],
+    // 'unknown' when no month is given: the calendar lists festivals and rituals of unknown month (MONTH_UNKNOWN in lib/records/festival-calendar.ts).
+    month: record.heldIn ? unique(record.heldIn.months.map((m) => `${record.heldIn!.calendar}-${m}`)) : ['unknown'],
     place: unique(record.places.map((p) => placeFacetValue(vocab, p))),
     documentKind: unique([record.document?.kind]),
     issuer: unique([record.document?.issuer.vi]),

@@ -7,8 +7,9 @@ import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
-import { listVisibleRecords } from '@/lib/records/catalog';
+import { RECORD_TYPES } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
+import { getSearchIndex } from '@/lib/server/search';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,8 +25,15 @@ export default async function CommunitiesPage({ params }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
   const t = await getTranslations({ locale, namespace: 'site' });
-  const { vocab, records } = getArchive();
-  const visible = (await listVisibleRecords(records, ANONYMOUS)).map((s) => s.record);
+  const { vocab } = getArchive();
+  // Heritage records per community (documents have the library): counts from the index, no record read.
+  const { facets } = await (await getSearchIndex()).list({
+    viewer: ANONYMOUS,
+    filters: { type: RECORD_TYPES.filter((type) => type !== 'document') },
+    facets: ['ethnicGroup'],
+    limit: 0,
+  });
+  const count = (group: string) => facets.ethnicGroup?.find((c) => c.value === group)?.count ?? 0;
   return (
     <div>
       <h1 className="font-serif text-2xl sm:text-3xl font-semibold">{t('nav.communities')}</h1>
@@ -35,7 +43,7 @@ export default async function CommunitiesPage({ params }: Props) {
             <h2 className="text-xl font-semibold">
               <Link href={`/communities/${group.id}`} className="hover:underline">{pick(group.name, locale).text}</Link>
             </h2>
-            <p className="text-sm text-ink/80">{t('home.recordCount', { count: visible.filter((r) => r.ethnicGroups.includes(group.id) && r.type !== 'document').length })}</p>
+            <p className="text-sm text-ink/80">{t('home.recordCount', { count: count(group.id) })}</p>
             <Localized value={group.description} locale={locale} as="p" className="mt-2 line-clamp-4 text-sm" />
           </li>
         ))}

@@ -2,20 +2,26 @@
  * The e-library of ethnic-affairs documents: laws, decrees, decisions and
  * plans that govern heritage work, filtered by kind, issuer and year. The
  * filters are a GET form, so every view is a link and works without scripts.
+ * The list, its pages (`?page=2`) and the filters' choices are the index's
+ * (a page of documents and facet counts), never a read of every record.
  */
 import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
+import { listPage, pageNumber } from '@/app/_components/list-page';
 import { Localized } from '@/app/_components/localized';
+import { Pager } from '@/app/_components/pager';
 import { ANONYMOUS } from '@/lib/access/policy';
 import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
-import { listVisibleRecords } from '@/lib/records/catalog';
 import { documentKindLabel } from '@/lib/records/labels';
 import type { HeritageRecord } from '@/lib/records/schema';
-import { fold } from '@/lib/search/text';
+import type { Facet, ListQuery } from '@/lib/search/types';
+import { searchHref } from '@/lib/search/url';
 import { getArchive } from '@/lib/server/archive';
+import { getSearchIndex } from '@/lib/server/search';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,8 +34,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).trim().slice(0, 200);
-const issuerOf = (r: HeritageRecord) => r.document?.issuer.vi ?? '';
-const yearOf = (r: HeritageRecord) => r.document?.issuedOn.slice(0, 4) ?? '';
+/** Documents read to find the English names of issuers (the facet knows them by their Vietnamese name). */
+const ISSUER_NAMES_FROM = 100;
 
 const FIELD = 'w-full rounded border border-ink/40 bg-white px-2 py-2';
 
@@ -48,6 +54,24 @@ function FilterSelect({ name, label, any, value, options }: { name: string; labe
   );
 }
 
+/** The facets the filters offer. */
+const CHOICES: Facet[] = ['documentKind', 'issuer', 'year'];
+
+/**
+ * Issuers' names in the page's language, by their Vietnamese name (the facet's value). English names come from the
+ * documents at hand, then, if some are still missing, from the newest documents; a name not found stays Vietnamese.
+ */
+async function issuerNamesIn(locale: Locale, issuers: string[], atHand: HeritageRecord[], more: () => Promise<HeritageRecord[]>): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (locale === 'vi') return names;
+  const learn = (records: HeritageRecord[]) => {
+    for (const r of records) if (r.document && !names.has(r.document.issuer.vi)) names.set(r.document.issuer.vi, pick(r.document.issuer, locale).text);
+  };
+  learn(atHand);
+  if (issuers.some((i) => !names.has(i))) learn(await more());
+  return names;
+}
+
 export default async function LibraryPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
@@ -57,18 +81,34 @@ export default async function LibraryPage({ params, searchParams }: Props) {
   const issuer = one(filters.issuer);
   const year = one(filters.year);
   const q = one(filters.q);
-  const { vocab, records } = getArchive();
-  const documents = (await listVisibleRecords(records, ANONYMOUS)).map((s) => s.record).filter((r) => r.type === 'document' && r.document);
-  const folded = fold(q);
-  const shown = documents
-    .filter((r) => !kind || r.document!.kind === kind)
-    .filter((r) => !issuer || issuerOf(r) === issuer)
-    .filter((r) => !year || yearOf(r) === year)
-    .filter((r) => !q || fold(`${r.document!.number} ${r.title.vi} ${r.title.en ?? ''}`).includes(folded))
-    .sort((a, b) => b.document!.issuedOn.localeCompare(a.document!.issuedOn));
-  const kinds = vocab.documentKinds.filter((k) => documents.some((r) => r.document!.kind === k.id));
-  const issuers = [...new Map(documents.map((r) => [issuerOf(r), r.document!.issuer])).entries()].sort(([a], [b]) => a.localeCompare(b, 'vi'));
-  const years = [...new Set(documents.map(yearOf))].sort().reverse();
+  const { vocab } = getArchive();
+  const index = await getSearchIndex();
+  const viewer = ANONYMOUS;
+  const page = pageNumber(filters.page);
+  const chosen: Partial<Record<Facet, string[]>> = {
+    type: ['document'],
+    ...(kind ? { documentKind: [kind] } : {}),
+    ...(issuer ? { issuer: [issuer] } : {}),
+    ...(year ? { year: [year] } : {}),
+  };
+  const filtered = !!(kind || issuer || year || q);
+  // Newest issued first. The filters offer every kind, issuer and year in the library, whatever is chosen now:
+  // unfiltered, one query gives both the page and those choices.
+  const listed: Omit<ListQuery, 'cursor' | 'limit' | 'sort'> = { viewer, filters: chosen, ...(q ? { q } : {}), ...(filtered ? {} : { facets: CHOICES }) };
+  const [shown, everything] = await Promise.all([
+    listPage(index, { ...listed, sort: 'date-desc' }, page),
+    filtered ? index.list({ viewer, filters: { type: ['document'] }, facets: CHOICES, limit: 0 }) : undefined,
+  ]);
+  if (page > shown.pages) notFound();
+  const choices = (everything ?? shown).facets;
+  const values = (facet: Facet) => (choices[facet] ?? []).map((c) => c.value);
+  const kinds = vocab.documentKinds.filter((k) => values('documentKind').includes(k.id));
+  const issuers = [...values('issuer')].sort((a, b) => a.localeCompare(b, 'vi'));
+  const years = [...values('year')].sort().reverse();
+  const issuerNames = await issuerNamesIn(locale, issuers, shown.entries.map((e) => e.record), () =>
+    index.list({ viewer, filters: { type: ['document'] }, sort: 'date-desc', limit: ISSUER_NAMES_FROM }).then((p) => p.entries.map((e) => e.record)),
+  );
+  const documents = shown.entries.map((e) => e.record).filter((r) => r.document);
 
   return (
     <div>
@@ -81,7 +121,7 @@ export default async function LibraryPage({ params, searchParams }: Props) {
           <input id="lib-q" name="q" type="search" defaultValue={q} className={FIELD} placeholder={t('library.qPlaceholder')} />
         </div>
         <FilterSelect name="kind" label={t('library.kind')} any={t('library.any')} value={kind} options={kinds.map((k) => [k.id, pick(k.label, locale).text])} />
-        <FilterSelect name="issuer" label={t('library.issuer')} any={t('library.any')} value={issuer} options={issuers.map(([value, name]) => [value, pick(name, locale).text])} />
+        <FilterSelect name="issuer" label={t('library.issuer')} any={t('library.any')} value={issuer} options={issuers.map((value) => [value, issuerNames.get(value) ?? value])} />
         <FilterSelect name="year" label={t('library.year')} any={t('library.any')} value={year} options={years.map((y) => [y, y])} />
         <div className="flex gap-3 sm:col-span-2 lg:col-span-5">
           <button className="rounded bg-ink px-4 py-2 font-semibold text-bone">{t('library.apply')}</button>
@@ -92,13 +132,13 @@ export default async function LibraryPage({ params, searchParams }: Props) {
       </form>
 
       <p className="mt-4 text-sm text-ink/80" data-testid="library-total" role="status">
-        {t('library.total', { count: shown.length })}
+        {t('library.total', { count: shown.total })}
       </p>
-      {shown.length === 0 ? (
+      {documents.length === 0 ? (
         <p className="mt-4">{t('library.empty')}</p>
       ) : (
         <ol className="mt-3 divide-y divide-ink/10 rounded-lg border border-ink/15 bg-white" data-testid="library-list">
-          {shown.map((r) => (
+          {documents.map((r) => (
             <li key={r.id} className="p-4">
               <p className="text-xs uppercase tracking-wide text-madder">
                 {documentKindLabel(vocab, r.document!.kind, locale)} · {r.document!.issuedOn}
@@ -115,6 +155,7 @@ export default async function LibraryPage({ params, searchParams }: Props) {
           ))}
         </ol>
       )}
+      <Pager page={shown.page} pages={shown.pages} hrefFor={(p) => searchHref(filters, { page: p > 1 ? String(p) : undefined }, '/library')} locale={locale} />
     </div>
   );
 }

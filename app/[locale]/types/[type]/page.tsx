@@ -1,21 +1,23 @@
-/** Every public record of one type (festivals, crafts, music…), by community. */
+/** Every public record of one type (festivals, crafts, music…), by title, a numbered page at a time (`?page=2`) from the index. */
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
+import { listPage, pageNumber } from '@/app/_components/list-page';
+import { Pager } from '@/app/_components/pager';
 import { RecordGrid } from '@/app/_components/record-grid';
 import { ANONYMOUS } from '@/lib/access/policy';
 import { Link } from '@/lib/i18n/link';
 import { redirect } from '@/lib/i18n/navigation';
 import { alternatesFor } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
-import { listVisibleRecords } from '@/lib/records/catalog';
 import { typeLabel } from '@/lib/records/labels';
 import { RECORD_TYPES, type RecordType } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
+import { getSearchIndex } from '@/lib/server/search';
 
 export const dynamic = 'force-dynamic';
 
-type Props = { params: Promise<{ locale: Locale; type: string }> };
+type Props = { params: Promise<{ locale: Locale; type: string }>; searchParams: Promise<{ page?: string | string[] }> };
 
 const isType = (value: string): value is RecordType => (RECORD_TYPES as readonly string[]).includes(value);
 
@@ -25,17 +27,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: typeLabel(getArchive().vocab, type, locale), alternates: alternatesFor(getArchive().config.siteUrl, locale, `/types/${type}`) };
 }
 
-export default async function TypePage({ params }: Props) {
+export default async function TypePage({ params, searchParams }: Props) {
   const { locale, type } = await params;
   setRequestLocale(locale);
   if (!isType(type)) notFound();
   if (type === 'document') redirect({ href: '/library', locale });
   const t = await getTranslations({ locale, namespace: 'site' });
-  const { vocab, records } = getArchive();
-  const ofType = (await listVisibleRecords(records, ANONYMOUS))
-    .map((s) => s.record)
-    .filter((r) => r.type === type)
-    .sort((a, b) => a.title.vi.localeCompare(b.title.vi, 'vi'));
+  const { vocab } = getArchive();
+  const list = await listPage(await getSearchIndex(), { viewer: ANONYMOUS, filters: { type: [type] }, sort: 'title' }, pageNumber((await searchParams).page));
+  if (list.page > list.pages) notFound();
   return (
     <div>
       <h1 className="font-serif text-2xl sm:text-3xl font-semibold">{typeLabel(vocab, type, locale)}</h1>
@@ -46,7 +46,15 @@ export default async function TypePage({ params }: Props) {
           </Link>
         ))}
       </nav>
-      {ofType.length === 0 ? <p className="mt-6 text-ink/80">{t('lists.empty')}</p> : <RecordGrid records={ofType} locale={locale} vocab={vocab} />}
+      {list.total === 0 ? (
+        <p className="mt-6 text-ink/80">{t('lists.empty')}</p>
+      ) : (
+        <>
+          <p className="mt-4 text-sm text-ink/80">{t('home.recordCount', { count: list.total })}</p>
+          <RecordGrid records={list.entries.map((e) => e.record)} locale={locale} vocab={vocab} />
+        </>
+      )}
+      <Pager page={list.page} pages={list.pages} hrefFor={(p) => (p > 1 ? `/types/${type}?page=${p}` : `/types/${type}`)} locale={locale} />
     </div>
   );
 }
