@@ -120,6 +120,7 @@ export default async function MapPage({ params, searchParams }: Props) {
       lat: point.lat,
       lon: point.lon,
       label: point.places[0]!.name,
+      count: point.count,
       links: [
         ...records.map((r) => ({ label: pick(r.title, locale).text, href: recordPath(r, locale) })),
         { label: t('map.recordsHere', { count: point.count }), href: `/${locale}${pointHref(point)}` },
