@@ -9,7 +9,7 @@
  *     which counts requests —, media, uploads, or Next's client navigation
  *     payloads), only from visitors with no session cookie and no
  *     Authorization; a signed-in viewer may see more, and always bypasses;
- *   - only 200 responses that set no cookie and say nothing against caching.
+ *   - only 200 responses that set no cookie but their language's, and do not say `x-disan-keep: no`.
  * When it is dropped: whenever the catalog changes (a commit in this process,
  * a derivative finished, or — for the embedded index — any write to the index
  * file by any process: the CLI import, the worker), and after MAX_AGE_MS at
@@ -59,12 +59,17 @@ export interface KeptPage {
   storedAt: number;
 }
 
-/** Whether a finished response may be kept. */
+/**
+ * Whether a finished response may be kept. The only cookie it may set is the language of its own path (next-intl's
+ * NEXT_LOCALE: the same for every visitor of /vi/…). Next marks every dynamic page `private, no-store` for browsers
+ * and proxies, which it keeps sending: that says nothing about this cache, which knows who is asking; a page that
+ * must not be kept says `x-disan-keep: no`.
+ */
 export function mayKeep(status: number, headers: Record<string, string | string[] | number | undefined>, bytes: number): boolean {
   if (status !== 200 || bytes > MAX_ENTRY_BYTES) return false;
-  if (headers['set-cookie'] !== undefined) return false;
-  const control = String(headers['cache-control'] ?? '');
-  return !/\b(private|no-store)\b/i.test(control);
+  const cookies = [headers['set-cookie'] ?? []].flat().map(String);
+  if (cookies.some((cookie) => !/^NEXT_LOCALE=(vi|en);/.test(cookie))) return false;
+  return String(headers['x-disan-keep'] ?? '') !== 'no';
 }
 
 /** The nonce of a page's Content-Security-Policy ('nonce-…'), if it has one. */

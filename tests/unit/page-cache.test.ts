@@ -20,11 +20,13 @@ describe('which requests may be served from kept pages', () => {
     expect(pageCacheKey(get('/vi', { 'next-router-prefetch': '1' }))).toBeUndefined();
   });
 
-  it('keeps only plain 200s that set no cookie and allow it', () => {
-    expect(mayKeep(200, { 'content-type': 'text/html' }, 1000)).toBe(true);
+  it('keeps only 200s that set no cookie but their language and do not opt out', () => {
+    expect(mayKeep(200, { 'content-type': 'text/html', 'cache-control': 'private, no-cache, no-store, max-age=0, must-revalidate' }, 1000)).toBe(true);
+    expect(mayKeep(200, { 'set-cookie': ['NEXT_LOCALE=vi; Path=/; SameSite=lax'] }, 10)).toBe(true);
     expect(mayKeep(404, {}, 10)).toBe(false);
-    expect(mayKeep(200, { 'set-cookie': 'NEXT_LOCALE=vi' }, 10)).toBe(false);
-    expect(mayKeep(200, { 'cache-control': 'private, no-cache' }, 10)).toBe(false);
+    expect(mayKeep(200, { 'set-cookie': ['NEXT_LOCALE=vi; Path=/', 'disan_session=abc; Path=/; HttpOnly'] }, 10)).toBe(false);
+    expect(mayKeep(200, { 'set-cookie': 'disan_flash=1; Path=/' }, 10)).toBe(false);
+    expect(mayKeep(200, { 'x-disan-keep': 'no' }, 10)).toBe(false);
     expect(mayKeep(200, {}, 3 * 1024 * 1024)).toBe(false);
   });
 });
