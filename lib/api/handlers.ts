@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Archive } from '../archive';
 import { ANONYMOUS, type Viewer } from '../access/policy';
 import { readVisible } from '../access/reader';
-import { computeCoverage } from '../records/coverage';
+import { coverageFromIndex } from '../records/coverage';
 import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
 import type { HeritageRecord } from '../records/schema';
@@ -117,18 +117,11 @@ const KEEPER: Viewer = { kind: 'user', id: 'system:coverage', roles: ['admin'], 
  * withdrawn holds it, published when some record the public may see does. Counts per element only, so an element
  * preserved in a restricted record counts without revealing it (lib/records/coverage.ts).
  */
+/** The public figures: restricted records (community, sign-in only) count nowhere here; staff see theirs in the studio. */
 export function getCoverage(index: Pick<SearchIndex, 'list'>) {
   return endpoint(async (archive, request) => {
-    const [kept, open, inventory] = await Promise.all([
-      index.list({ viewer: KEEPER, filters: { status: ['draft', 'submitted', 'published'] }, facets: ['element'], limit: 0 }),
-      index.list({ viewer: ANONYMOUS, facets: ['element'], limit: 0 }),
-      loadInventory(archive.store, archive.vocab),
-    ]);
-    // computeCoverage decides from a record's element, status and access only: one stand-in per element and state.
-    const standIn = (element: string, published: boolean) =>
-      ({ inventoryElement: element, status: published ? 'published' : 'draft', access: { level: 'public', communities: [] } }) as unknown as HeritageRecord;
-    const records = [...(kept.facets.element ?? []).map((f) => standIn(f.value, false)), ...(open.facets.element ?? []).map((f) => standIn(f.value, true))];
-    return json(request, computeCoverage({ ...archive.vocab, inventory }, records));
+    const inventory = await loadInventory(archive.store, archive.vocab);
+    return json(request, await coverageFromIndex(index, { inventory }, 'public'));
   });
 }
 

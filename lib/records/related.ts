@@ -9,9 +9,15 @@
  * relating them by community would tie each decree to every festival.
  *
  * Candidates are taken as given: the caller passes only records the viewer
- * may see.
+ * may see. On a record page they come from relatedFromIndex: a few small
+ * list queries of the search index, one per thing two records can share
+ * (inventory element, community, place, subjects, type…), each asked for
+ * what the viewer may see and a dozen records at most, merged and scored
+ * here. The cost is the same at 40 records and at 100,000.
  */
-import type { HeritageRecord } from './schema';
+import type { Viewer } from '../access/policy';
+import type { Facet, SearchIndex } from '../search/types';
+import { RECORD_TYPES, type HeritageRecord } from './schema';
 
 /** Why weights differ: the same inventory element is the same heritage; a shared community matters more than a shared subject. */
 const WEIGHTS = {
@@ -70,4 +76,52 @@ export function relatedRecords(target: HeritageRecord, candidates: readonly Heri
       (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0),
   );
   return scored.slice(0, Math.max(0, limit)).map((s) => s.record);
+}
+
+/** Candidates per similarity query: enough to fill four cards from each angle, few enough to cost nothing. */
+export const CANDIDATES_PER_QUERY = 12;
+
+type Filters = Partial<Record<Facet, string[]>>;
+
+const HERITAGE_TYPES = RECORD_TYPES.filter((t) => t !== 'document');
+
+/**
+ * The list queries whose answers hold the records most related to `target`: each names one thing the scoring
+ * above rewards (the strongest first). Heritage records ask among heritage records (documents list every
+ * community, and would fill the community and place queries); documents ask among documents by kind and issuer,
+ * and among everything by subject.
+ */
+export function similarityFilters(target: HeritageRecord): Filters[] {
+  const queries: Filters[] = [];
+  const subjects = [...new Set(target.subjects)];
+  if (target.document) {
+    queries.push({ type: ['document'], documentKind: [target.document.kind], issuer: [target.document.issuer.vi] });
+    queries.push({ type: ['document'], documentKind: [target.document.kind] });
+    queries.push({ type: ['document'], issuer: [target.document.issuer.vi] });
+    if (subjects.length) queries.push({ subject: subjects });
+    return queries;
+  }
+  const heritage = { type: HERITAGE_TYPES as string[] };
+  const groups = [...new Set(target.ethnicGroups)];
+  const districts = [...new Set(target.places.map((p) => p.district))];
+  if (target.inventoryElement) queries.push({ ...heritage, element: [target.inventoryElement] });
+  if (groups.length) queries.push({ type: [target.type], ethnicGroup: groups });
+  if (groups.length) queries.push({ ...heritage, ethnicGroup: groups });
+  if (districts.length) queries.push({ ...heritage, district: districts });
+  if (subjects.length) queries.push({ subject: subjects });
+  queries.push({ type: [target.type] });
+  return queries;
+}
+
+/**
+ * The `limit` records most related to `target` that the viewer may see: the candidates of similarityFilters'
+ * queries (each answered by the engine for this viewer, as the public may read them), scored by relatedness.
+ */
+export async function relatedFromIndex(index: Pick<SearchIndex, 'list'>, viewer: Viewer, target: HeritageRecord, limit = 4): Promise<HeritageRecord[]> {
+  if (limit <= 0) return [];
+  const pages = await Promise.all(
+    similarityFilters(target).map((filters) => index.list({ viewer, filters, sort: 'published-desc', limit: CANDIDATES_PER_QUERY + 1 })),
+  );
+  const candidates = pages.flatMap((page) => page.entries.filter((e) => !e.deleted && e.id !== target.id).map((e) => e.record));
+  return relatedRecords(target, candidates, limit);
 }

@@ -247,9 +247,11 @@ describe('JSON API', () => {
     expect(rest.at(-1)).toBe(later);
   });
 
-  it('coverage from the index agrees with coverage counted from storage', async () => {
+  it('public coverage from the index agrees with coverage counted from storage over public records only', async () => {
     const fromIndex = await (await getCoverage(index)(archive, get('/coverage'), {})).json();
     const records = (await listAllRecords(archive.records)).map((s) => s.record);
-    expect(fromIndex).toEqual(JSON.parse(JSON.stringify(computeCoverage(archive.vocab, records))));
+    const open = records.filter((r) => r.access.level === 'public');
+    expect(open.length).toBeLessThan(records.length); // restricted demo records exist, and must not count here
+    expect(fromIndex).toEqual(JSON.parse(JSON.stringify(computeCoverage(archive.vocab, open))));
   });
 });

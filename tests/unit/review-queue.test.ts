@@ -2,12 +2,19 @@
  * The "Chờ duyệt" queue and the return comment: what a reviewer is asked to
  * look at, and what an officer is asked to fix.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Viewer } from '@/lib/access/policy';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { maySeeRecord, mayPerform, type Viewer } from '@/lib/access/policy';
+import type { Inventory } from '@/lib/records/ocfl';
 import type { StoredRecord, VersionSummary } from '@/lib/records/repository';
-import { HeritageRecord, type HeritageRecordInput } from '@/lib/records/schema';
+import { ACCESS_LEVELS, HeritageRecord, RECORD_STATUSES, type HeritageRecordInput } from '@/lib/records/schema';
+import { loadVocabularies } from '@/lib/records/vocabularies';
+import { toSearchDocument } from '@/lib/search/document';
+import { EmbeddedSearchIndex } from '@/lib/search/embedded';
 import { AuditLog } from '@/lib/workflow/audit';
-import { pendingReturn, queueNeedsMembership, reviewQueue, reviews } from '@/lib/workflow/review';
+import { awaitingReviewFilters, pendingReturn, queueNeedsMembership, reviewQueue, reviewQueuePage, reviews } from '@/lib/workflow/review';
 import { Workflow, type Actor } from '@/lib/workflow/transitions';
 import { sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
@@ -73,6 +80,63 @@ describe('review queue', () => {
   it('dates a submission by its last "submit" version, or by the head when it came some other way (an import)', () => {
     const imported: StoredRecord = { ...publicCoTu, versions: [{ number: 1, created: '2024-01-09T00:00:00.000Z', message: 'Imported from a.csv row 2', user: { name: 'nhap' } }], head: 1, version: 1, modified: '2024-01-09T00:00:00.000Z' };
     expect(reviewQueue(viewer(['admin']), [imported]).submissions[0]).toMatchObject({ submittedAt: '2024-01-09T00:00:00.000Z', submittedBy: 'nhap' });
+  });
+});
+
+describe('review queue from the index', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'disan-queue-'));
+  const index = EmbeddedSearchIndex.open({ dir, synonyms: [] });
+  const vocab = loadVocabularies(path.join(import.meta.dirname, '..', '..', 'content'));
+  const byId = new Map(all.map((s) => [s.record.id, s]));
+  /** The inventories the queue reads for the version summaries (only what versionHistory looks at). */
+  const records = {
+    readInventory: async (id: string) => {
+      const s = byId.get(id);
+      if (!s) return undefined;
+      const versions = Object.fromEntries(s.versions.map((v) => [`v${v.number}`, { created: v.created, state: {}, message: v.message, user: v.user }]));
+      return { id, head: `v${s.head}`, versions } as unknown as Inventory;
+    },
+  };
+  afterAll(async () => {
+    await index.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('agrees with the policy: a reviewer or an admin sees a submission in the index exactly when they may publish it', () => {
+    const levels = ACCESS_LEVELS.flatMap((level) => (level === 'community' ? [['co-tu'], ['xo-dang'], ['co-tu', 'xo-dang']] : [[]]).map((communities) => ({ level, communities })));
+    const viewers = [viewer(['reviewer']), viewer(['reviewer'], ['co-tu']), viewer(['admin']), viewer(['admin'], ['xo-dang']), viewer(['reviewer', 'officer'], ['xo-dang']), viewer(['officer'], ['co-tu']), viewer(['researcher'], ['co-tu']), { kind: 'anonymous' } as Viewer];
+    for (const v of viewers) {
+      for (const access of levels) {
+        for (const status of RECORD_STATUSES) {
+          const record = { access, status, rights: { uri: 'http://rightsstatements.org/vocab/InC-EDU/1.0/' } } as Pick<HeritageRecord, 'access' | 'status' | 'rights'>;
+          const filters = awaitingReviewFilters(v);
+          const inQueue = filters !== undefined && filters.status.includes(status) && maySeeRecord(v, record);
+          expect(inQueue, `${JSON.stringify(v)} ${JSON.stringify(access)} ${status}`).toBe(mayPerform(v, 'publish', record));
+        }
+      }
+    }
+  });
+
+  it('lists what reviewQueue would, counted and paged in the engine', async () => {
+    await index.upsert(all.map((s) => toSearchDocument(s.record, vocab, {}, { modified: s.modified })));
+    for (const v of [viewer(['reviewer'], ['co-tu']), viewer(['reviewer']), viewer(['admin']), viewer(['officer'], ['co-tu', 'xo-dang']), { kind: 'anonymous' } as Viewer]) {
+      const expected = reviewQueue(v, all);
+      const page = await reviewQueuePage({ index, records }, v);
+      expect(ids(page)).toEqual(ids(expected));
+      expect(page.byCommunity).toEqual(expected.byCommunity);
+      expect(page.total).toBe(expected.submissions.length);
+      expect(page.submissions.map((s) => [s.submittedAt, s.submittedBy])).toEqual(expected.submissions.map((s) => [s.submittedAt, s.submittedBy]));
+    }
+    const admin = viewer(['admin']);
+    const none = await reviewQueuePage({ index, records }, admin, { community: null });
+    expect(ids(none)).toEqual([publicNoCommunity.record.id]);
+    expect(none.matching).toBe(1);
+    const coTu = await reviewQueuePage({ index, records }, admin, { community: 'co-tu', limit: 1 });
+    expect(ids(coTu)).toEqual([coTuRestricted.record.id]);
+    expect(coTu.matching).toBe(2);
+    const rest = await reviewQueuePage({ index, records }, admin, { community: 'co-tu', limit: 1, cursor: coTu.next! });
+    expect(ids(rest)).toEqual([publicCoTu.record.id]);
+    expect(rest.next).toBeUndefined();
   });
 });
 

@@ -1,11 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { mayPerform } from '@/lib/access/policy';
 import type { CoverageFigures } from '@/lib/records/coverage';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
-import { currentCoverage } from '@/lib/server/coverage';
+import { auditCoverage, currentCoverage, type CoverageAudit } from '@/lib/server/coverage';
 import { COVERAGE_STATE_WORDS } from '@/lib/studio/words';
+import { studioText as t } from '../text';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Mức độ bao phủ', robots: { index: false } };
@@ -29,10 +31,18 @@ function Bars({ rows }: { rows: { name: string; f: CoverageFigures }[] }) {
   );
 }
 
-export default async function CoveragePage() {
+/**
+ * The figures come from the search index's aggregations (lib/server/coverage.ts), for staff: restricted and
+ * unpublished records count. `?audit=1` (administrators) rebuilds them from every record in storage instead,
+ * and lists the elements the index has wrong.
+ */
+export default async function CoveragePage({ searchParams }: { searchParams?: Promise<{ audit?: string | string[] }> } = {}) {
   const viewer = await currentViewer();
   if (viewer.kind === 'anonymous') redirect('/studio/login?next=/studio/coverage');
-  const coverage = await currentCoverage();
+  const asked = (await searchParams)?.audit !== undefined;
+  const mayAudit = mayPerform(viewer, 'view-audit-log');
+  const audit: CoverageAudit | undefined = asked && mayAudit ? await auditCoverage() : undefined;
+  const coverage = audit ? audit.storage : await currentCoverage('staff');
   const { vocab } = getArchive();
   const rows = <T extends string>(by: Record<T, CoverageFigures>, name: (k: T) => string) => (Object.entries(by) as [T, CoverageFigures][]).map(([k, f]) => ({ name: name(k), f }));
   return (
@@ -55,9 +65,47 @@ export default async function CoveragePage() {
           <dd className="text-3xl font-semibold">{coverage.overall.total}</dd>
         </div>
       </dl>
+      {audit ? (
+        <section className="mt-3 rounded border-l-4 border-turmeric bg-white p-3 text-sm" aria-labelledby="coverage-audit" data-testid="coverage-audit">
+          <h2 id="coverage-audit" className="font-semibold">
+            {t('coverage.auditTitle')}
+          </h2>
+          <p className="mt-1">{t('coverage.auditNote', { records: audit.records })}</p>
+          {audit.differences.length === 0 ? (
+            <p className="mt-1">{t('coverage.auditAgrees')}</p>
+          ) : (
+            <>
+              <p className="mt-1 font-semibold text-madder">{t('coverage.auditDiffers', { count: audit.differences.length })}</p>
+              <ul className="mt-1 list-disc pl-5">
+                {audit.differences.map((d) => (
+                  <li key={d.id}>{t('coverage.auditRow', { name: d.name.vi, index: COVERAGE_STATE_WORDS[d.index], storage: COVERAGE_STATE_WORDS[d.storage] })}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          <p className="mt-1">
+            <Link href="/studio/coverage" className="inline-flex min-h-11 items-center underline">
+              {t('coverage.backToIndex')}
+            </Link>
+          </p>
+        </section>
+      ) : (
+        <p className="mt-3 text-sm text-ink/70" data-testid="coverage-source">
+          {t('coverage.source')}{' '}
+          {asked && !mayAudit && <strong className="text-ink">{t('coverage.auditAdminsOnly')} </strong>}
+          {mayAudit && (
+            <>
+              <Link href="/studio/coverage?audit=1" className="inline-flex min-h-11 items-center underline">
+                {t('coverage.auditLink')}
+              </Link>{' '}
+              {t('coverage.auditHint')}
+            </>
+          )}
+        </p>
+      )}
       <p className="mt-3">
-        <a href="/studio/coverage/csv" className="inline-flex min-h-11 items-center underline" download>
-          Tải bảng số liệu (CSV)
+        <a href={audit ? '/studio/coverage/csv?audit=1' : '/studio/coverage/csv'} className="inline-flex min-h-11 items-center underline" download>
+          {audit ? t('coverage.csvAudit') : 'Tải bảng số liệu (CSV)'}
         </a>
       </p>
       <h2 className="mt-6 text-lg font-semibold">Theo cộng đồng</h2>

@@ -1,18 +1,20 @@
 /**
  * "Chờ duyệt": the submissions this reviewer may publish or return, oldest
- * first, with counts per community. The list is a storage scan through the
- * catalog's viewer-scoped helpers (lib/records/catalog.ts), like /studio;
- * the selection is lib/workflow/review.ts, so this page only lays it out.
+ * first, 50 a page, with counts per community. The page is one list query of
+ * the search index (access, filter, order and counts decided in the engine)
+ * and one inventory read per submission shown; the selection is
+ * lib/workflow/review.ts (reviewQueuePage), so this page only lays it out.
  */
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { listVisibleRecords } from '@/lib/records/catalog';
 import { groupName, typeLabel } from '@/lib/records/labels';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
+import { getSearchIndex } from '@/lib/server/search';
 import { formatDateTime } from '@/lib/studio/words';
-import { queueNeedsMembership, reviewQueue, reviews } from '@/lib/workflow/review';
+import { QUEUE_PAGE_SIZE, queueNeedsMembership, reviewQueuePage, reviews } from '@/lib/workflow/review';
+import { pageNumber, pageSpan, studioText as t } from '../text';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Chờ duyệt', robots: { index: false } };
@@ -20,14 +22,28 @@ export const metadata: Metadata = { title: 'Chờ duyệt', robots: { index: fal
 /** The filter value for records of no community (vocabulary ids are lower-case words, so this cannot collide). */
 const NONE = '_';
 
-export default async function ReviewPage({ searchParams }: { searchParams: Promise<{ community?: string }> }) {
+type SearchParams = { community?: string; cursor?: string; p?: string };
+
+function reviewHref(community: string | undefined, cursor?: string, page?: number): string {
+  const search = new URLSearchParams();
+  if (community) search.set('community', community);
+  if (cursor) search.set('cursor', cursor);
+  if (cursor && page && page > 1) search.set('p', String(page));
+  const text = search.toString();
+  return text ? `/studio/review?${text}` : '/studio/review';
+}
+
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await currentViewer();
   if (viewer.kind === 'anonymous') redirect('/studio/login?next=/studio/review');
-  const { community } = await searchParams;
+  const { community: asked, cursor: rawCursor, p } = await searchParams;
+  const community = typeof asked === 'string' && asked ? asked : undefined;
+  const cursor = typeof rawCursor === 'string' && rawCursor && rawCursor.length <= 8000 ? rawCursor : undefined;
+  const page = pageNumber(p, cursor !== undefined);
   const { records, vocab } = getArchive();
   const mayReview = reviews(viewer);
-  const queue = reviewQueue(viewer, mayReview ? await listVisibleRecords(records, viewer) : []);
-  const shown = community ? queue.submissions.filter((s) => (community === NONE ? s.stored.record.ethnicGroups.length === 0 : s.stored.record.ethnicGroups.includes(community))) : queue.submissions;
+  const queue = await reviewQueuePage({ index: await getSearchIndex(), records }, viewer, { community: community === NONE ? null : community, ...(cursor ? { cursor } : {}) });
+  const shown = queue.submissions;
   const communityName = (id: string | undefined) => (id === undefined ? 'Không thuộc cộng đồng nào' : groupName(vocab, id, 'vi'));
   return (
     <div className="min-w-0 max-w-3xl">
@@ -37,7 +53,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">
-        Chờ duyệt <span className="text-ink/60">({queue.submissions.length})</span>
+        Chờ duyệt <span className="text-ink/60">({queue.total})</span>
       </h1>
       {!mayReview && <p className="mt-3 text-sm">Chỉ người duyệt và quản trị viên duyệt hồ sơ. Hồ sơ bạn đã gửi nằm trong danh sách ở trang Studio.</p>}
       {queueNeedsMembership(viewer) && (
@@ -50,17 +66,22 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         <nav aria-label="Theo cộng đồng" className="mt-4">
           <ul className="flex flex-wrap gap-2 text-sm" data-testid="review-counts">
             <li>
-              <CountLink href="/studio/review" current={!community} label="Tất cả" count={queue.submissions.length} />
+              <CountLink href="/studio/review" current={!community} label="Tất cả" count={queue.total} />
             </li>
             {queue.byCommunity.map((c) => (
               <li key={c.community ?? NONE}>
-                <CountLink href={`/studio/review?community=${encodeURIComponent(c.community ?? NONE)}`} current={community === (c.community ?? NONE)} label={communityName(c.community)} count={c.count} />
+                <CountLink href={reviewHref(c.community ?? NONE)} current={community === (c.community ?? NONE)} label={communityName(c.community)} count={c.count} />
               </li>
             ))}
           </ul>
         </nav>
       )}
       {mayReview && shown.length === 0 && <p className="mt-6 text-sm">Không có hồ sơ nào chờ bạn duyệt.</p>}
+      {mayReview && shown.length > 0 && (queue.next || cursor) && (
+        <p className="mt-4 text-sm text-ink/70" data-testid="review-showing">
+          {t('pager.showing', pageSpan(page, QUEUE_PAGE_SIZE, shown.length, queue.matching))}
+        </p>
+      )}
       <ol className="mt-4 grid gap-3" data-testid="review-queue">
         {shown.map(({ stored, submittedAt, submittedBy }) => {
           const { record } = stored;
@@ -83,6 +104,20 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           );
         })}
       </ol>
+      {(cursor || queue.next) && (
+        <nav aria-label={t('pager.label')} className="mt-4 flex flex-wrap gap-4 text-sm" data-testid="review-pager">
+          {cursor && (
+            <Link href={reviewHref(community)} className="inline-flex min-h-11 items-center underline">
+              {t('pager.first')}
+            </Link>
+          )}
+          {queue.next && (
+            <Link href={reviewHref(community, queue.next, page + 1)} rel="next" className="inline-flex min-h-11 items-center underline">
+              {t('pager.next')}
+            </Link>
+          )}
+        </nav>
+      )}
     </div>
   );
 }

@@ -23,15 +23,15 @@ import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
 import { recordHasCanvas } from '@/lib/iiif/presentation';
 import { fileUrl } from '@/lib/media/delivery';
-import { listVisibleRecords } from '@/lib/records/catalog';
 import { citeRecord } from '@/lib/records/citation';
 import { jsonLdForHtml, recordJsonLd } from '@/lib/records/json-ld';
 import { documentKindLabel, groupName, subjectLabel, typeLabel } from '@/lib/records/labels';
 import { placeCoordinates, placeName } from '@/lib/records/places';
-import { relatedRecords } from '@/lib/records/related';
+import { relatedFromIndex } from '@/lib/records/related';
 import type { StoredRecord } from '@/lib/records/repository';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
+import { getSearchIndex } from '@/lib/server/search';
 import { derivativesOf } from '@/lib/server/iiif';
 import { socialImageOf } from '@/lib/server/thumbnails';
 
@@ -80,14 +80,14 @@ export default async function RecordPage({ params }: Props) {
   const { record } = stored;
   if (slug?.[0] !== record.slug || slug.length > 1) permanentRedirect({ href: `/records/${record.id}/${record.slug}`, locale });
   const t = await getTranslations({ locale, namespace: 'site' });
-  const { vocab, config, records: repository } = getArchive();
+  const { vocab, config } = getArchive();
   const viewer = await currentViewer();
   const downloadable = mayDownloadOriginals(viewer, record);
   const derivatives = await derivativesOf(record);
   const isPublic = isOpenToEveryone(record);
   const citations = citeRecord(stored, { locale, siteUrl: config.siteUrl, accessed: new Date() });
-  const candidates = (await listVisibleRecords(repository, isPublic ? ANONYMOUS : viewer)).map((s) => s.record);
-  const related = relatedRecords(record, candidates, 4);
+  // Related records: a few small similarity queries of the index (lib/records/related.ts), not a scan.
+  const related = await relatedFromIndex(await getSearchIndex(), isPublic ? ANONYMOUS : viewer, record, 4);
   const points = record.places.flatMap((place) => {
     const at = placeCoordinates(vocab, place);
     return at ? [{ ...at, label: placeName(vocab, place, locale) }] : [];
