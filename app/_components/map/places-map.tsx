@@ -85,6 +85,24 @@ function popupElement(point: MapPoint): HTMLElement {
   return content;
 }
 
+/** Resolves once leaflet.css applies (a .leaflet-pane is absolutely positioned), or after 2 s regardless. */
+function leafletStylesApplied(): Promise<void> {
+  const probe = document.createElement('div');
+  probe.className = 'leaflet-pane';
+  probe.style.visibility = 'hidden';
+  document.body.append(probe);
+  const deadline = performance.now() + 2000;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (getComputedStyle(probe).position === 'absolute' || performance.now() > deadline) {
+        probe.remove();
+        resolve();
+      } else requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
 export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText, className = 'h-80', zoom }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
@@ -109,6 +127,9 @@ export function PlacesMap({ points, tileUrl, attribution, label, tilesFailedText
     let cancelled = false;
     void (async () => {
       const [{ default: L }] = await Promise.all([import('leaflet'), import('leaflet/dist/leaflet.css')]);
+      // The stylesheet's chunk can resolve before its rules apply: a map drawn without them is tiles and controls
+      // strewn down the page. Wait (a few frames, 2 s at most) until a pane would be positioned.
+      await leafletStylesApplied();
       if (cancelled || !container.current) return;
       const element = container.current;
       const map = L.map(element, { scrollWheelZoom: false });
