@@ -52,7 +52,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, runScript } from '../tests/helpers/cli';
+import { childEnv, ROOT, runScript } from '../tests/helpers/cli';
 import { seedDemoData, startServer, type RunningServer } from '../tests/helpers/demo-server';
 import { buildState, runBuild } from './bench/build';
 import { demoRecordCount, ensureFixture, GENERATOR_VERSION } from './bench/grow-archive';
@@ -233,7 +233,7 @@ async function importRecords(dataDir: string, csv: string, expected: number): Pr
   let stderr = '';
   const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'archive.ts'), 'import', csv], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CONTENT_DIR, DATA_DIR: dataDir } as unknown as NodeJS.ProcessEnv,
+    env: childEnv({ CONTENT_DIR, DATA_DIR: dataDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const forget = untilCleanedUp(() => {

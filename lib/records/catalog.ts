@@ -18,6 +18,7 @@ import { publicStoredFor } from '../access/consent';
 import { maySeeRecord, type Viewer } from '../access/policy';
 import type { ListEntry, ListQuery, SearchIndex } from '../search/types';
 import type { RecordRepository, StoredRecord } from './repository';
+import { scanRecords } from './scan';
 
 /** Every entry of a list, page by page (at most `max`, default all). */
 export async function* everyEntry(index: Pick<SearchIndex, 'list'>, query: Omit<ListQuery, 'cursor' | 'limit'>, max = Number.POSITIVE_INFINITY): AsyncGenerator<ListEntry> {
@@ -40,10 +41,8 @@ export async function* everyEntry(index: Pick<SearchIndex, 'list'>, query: Omit<
  */
 export async function listAllRecords(repository: RecordRepository): Promise<StoredRecord[]> {
   const all: StoredRecord[] = [];
-  for await (const id of repository.ids()) {
-    const stored = await repository.get(id).catch(() => undefined);
-    if (stored) all.push(stored);
-  }
+  // A few reads in flight (lib/records/scan.ts): the store answers each small read in one round trip.
+  for await (const { stored } of scanRecords(repository)) if (stored) all.push(stored);
   return all;
 }
 

@@ -166,6 +166,8 @@ export class RecordRepository {
   private readonly clock: () => Date;
   private readonly listeners: CommitListener[];
   private readonly onListenerError: (error: unknown, id: string) => void;
+  /** The storage root declaration is written once and never removed: checked once per repository, not per create. */
+  private storageRootReady?: Promise<void>;
 
   constructor(
     readonly store: ObjectStore,
@@ -181,8 +183,9 @@ export class RecordRepository {
     this.listeners.push(listener);
   }
 
-  private async notify(id: string, version: number, previous: HeritageRecord | undefined): Promise<StoredRecord> {
-    const stored = await this.require(id);
+  /** `committed` is the version just written, when the caller has it: reading it back would only repeat two reads. */
+  private async notify(id: string, version: number, previous: HeritageRecord | undefined, committed?: StoredRecord): Promise<StoredRecord> {
+    const stored = committed ?? (await this.require(id));
     for (const listener of this.listeners) {
       try {
         await listener({ id, record: stored.record, version, modified: stored.modified, previous });
@@ -194,7 +197,15 @@ export class RecordRepository {
   }
 
   /** Writes the OCFL storage root declaration and layout once. */
-  async ensureStorageRoot(): Promise<void> {
+  ensureStorageRoot(): Promise<void> {
+    this.storageRootReady ??= this.writeStorageRoot().catch((error: unknown) => {
+      this.storageRootReady = undefined;
+      throw error;
+    });
+    return this.storageRootReady;
+  }
+
+  private async writeStorageRoot(): Promise<void> {
     for (const { key, body } of [STORAGE_DECLARATION, STORAGE_LAYOUT]) {
       if (await this.store.head(key)) continue;
       try {
@@ -245,17 +256,7 @@ export class RecordRepository {
       if (error instanceof NotFoundError) throw new CorruptRecordError(id, `${path} is missing`);
       throw new CorruptRecordError(id, `${path} does not parse (${(error as Error).message.slice(0, 200)})`);
     }
-    const versions = Object.entries(inventory.versions)
-      .map(([name, v]) => ({ number: Number(name.slice(1)), created: v.created, message: v.message, user: v.user }))
-      .sort((a, b) => a.number - b.number);
-    return {
-      record,
-      version,
-      head: headNumber(inventory),
-      versions,
-      created: versions[0]!.created,
-      modified: versions[versions.length - 1]!.created,
-    };
+    return storedRecord(inventory, record, version);
   }
 
   /** Streams an original (or a byte range of it) as stored in a version, the head by default. */
@@ -291,8 +292,8 @@ export class RecordRepository {
     await this.ensureStorageRoot();
     const id = await this.claimId(input.id);
     await this.claimSlug(body.slug, id);
-    await this.commit({ id, previous: undefined, body, files, removeFiles: [], user: input.user, message: input.message ?? 'Created' });
-    return this.notify(id, 1, undefined);
+    const committed = await this.commit({ id, previous: undefined, body, files, removeFiles: [], user: input.user, message: input.message ?? 'Created' });
+    return this.notify(id, 1, undefined, committed);
   }
 
   async update(id: string, input: UpdateInput): Promise<StoredRecord> {
@@ -307,7 +308,7 @@ export class RecordRepository {
     const body = input.body ? parseOrThrow(RecordBody, input.body) : RecordBody.parse(current.record);
     const files = (input.addFiles ?? []).map((f, i) => ({ ...parseOrThrow(FileMeta, f, `files.${i}`), body: f.body }));
     if (body.slug !== current.record.slug) await this.claimSlug(body.slug, id);
-    await this.commit({
+    const committed = await this.commit({
       id,
       previous,
       previousRecord: current.record,
@@ -319,16 +320,16 @@ export class RecordRepository {
       user: input.user,
       message: input.message ?? 'Updated',
     });
-    const after = await this.require(id);
-    if (after.head === head) return after; // nothing changed: no version, nobody to tell
-    return this.notify(id, after.head, current.record);
+    if (!committed) return current; // nothing changed: no version, nobody to tell
+    return this.notify(id, committed.head, current.record, committed);
   }
 
   private async claimId(requested: string | undefined): Promise<string> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const id = requested ?? newRecordId();
       try {
-        await this.store.putIfAbsent(`system/ids/${id}`, JSON.stringify({ claimed: this.clock().toISOString() }), { contentType: 'application/json' });
+        // Claims are internal markers nothing serves: no content type, which would cost the local store a metadata file.
+        await this.store.putIfAbsent(`system/ids/${id}`, JSON.stringify({ claimed: this.clock().toISOString() }));
         return id;
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error;
@@ -346,7 +347,7 @@ export class RecordRepository {
     const key = `system/slugs/${slug}`;
     const record = JSON.stringify({ id });
     try {
-      await this.store.putIfAbsent(key, record, { contentType: 'application/json' });
+      await this.store.putIfAbsent(key, record); // an internal marker, like the id claim
       return;
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
@@ -356,7 +357,7 @@ export class RecordRepository {
     // The slug is taken only while its owner still uses it; renamed or never-created owners give it up.
     const ownerRecord = owner ? await this.get(owner).catch(() => undefined) : undefined;
     if (owner && ownerRecord?.record.slug === slug) throw new SlugTakenError(slug, owner);
-    await this.store.put(key, record, { contentType: 'application/json' });
+    await this.store.put(key, record);
   }
 
   private async commit(args: {
@@ -370,7 +371,7 @@ export class RecordRepository {
     poster?: string;
     user: VersionUser;
     message: string;
-  }): Promise<void> {
+  }): Promise<StoredRecord | undefined> {
     const { id, previous } = args;
     const root = objectRoot(id);
     const n = previous ? headNumber(previous) + 1 : 1;
@@ -456,7 +457,7 @@ export class RecordRepository {
 
       if (previous && sameState(state, stateOf(previous))) {
         await this.rollback(written);
-        return; // nothing changed: no new version (re-running an import is harmless)
+        return undefined; // nothing changed: no new version (re-running an import is harmless)
       }
 
       const inventory = nextInventory({ previous, id, state, newContent, created: this.clock(), message: args.message, user: args.user });
@@ -467,6 +468,8 @@ export class RecordRepository {
       await this.store.put(`${root}/inventory.json`, bytes, { contentType: 'application/json' });
       written.length = 0; // committed: from here on nothing is rolled back
       await this.store.put(`${root}/inventory.json.sha512`, sidecar, { contentType: 'text/plain' });
+      // What a reader would now get, from the bytes just written (rather than reading them back).
+      return storedRecord(JSON.parse(bytes.toString('utf8')) as Inventory, JSON.parse(recordBytes.toString('utf8')) as HeritageRecord, n);
     } catch (error) {
       await this.rollback(written);
       if (error instanceof AlreadyExistsError) {
@@ -487,6 +490,21 @@ export class RecordRepository {
     for (const key of [...keys].reverse()) await this.store.delete(key).catch(() => undefined);
     keys.length = 0;
   }
+}
+
+/** A version as readers see it, from its (head) inventory and its record.json. */
+function storedRecord(inventory: Inventory, record: HeritageRecord, version: number): StoredRecord {
+  const versions = Object.entries(inventory.versions)
+    .map(([name, v]) => ({ number: Number(name.slice(1)), created: v.created, message: v.message, user: v.user }))
+    .sort((a, b) => a.number - b.number);
+  return {
+    record,
+    version,
+    head: headNumber(inventory),
+    versions,
+    created: versions[0]!.created,
+    modified: versions[versions.length - 1]!.created,
+  };
 }
 
 function sameState(a: Map<string, string>, b: Map<string, string>): boolean {

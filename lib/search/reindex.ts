@@ -13,6 +13,7 @@
  * landed in between.
  */
 import type { Archive } from '../archive';
+import { scanRecords } from '../records/scan';
 import type { Config } from '../config';
 import { synonymGroups } from './document';
 import { EmbeddedSearchIndex } from './embedded';
@@ -81,9 +82,10 @@ async function* documentBatches(
   onProgress?: (p: ReindexProgress) => void,
 ): AsyncGenerator<SearchDocument[]> {
   let batch: SearchDocument[] = [];
-  for await (const id of archive.records.ids()) {
+  // Records are read a few at a time (lib/records/scan.ts), in id order.
+  for await (const { id, stored, error: readError } of scanRecords(archive.records)) {
     try {
-      const stored = await archive.records.get(id);
+      if (readError) throw readError;
       // A claimed id without an object is an interrupted create: nothing to index.
       if (stored) batch.push(await indexableDocument(archive, stored));
     } catch (error) {

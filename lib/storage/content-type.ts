@@ -40,3 +40,17 @@ export function contentTypeFromName(name: string): string {
   if (dot < 0 || dot < name.lastIndexOf('/')) return DEFAULT_CONTENT_TYPE;
   return BY_EXTENSION[name.slice(dot + 1).toLowerCase()] ?? DEFAULT_CONTENT_TYPE;
 }
+
+/**
+ * The type the local store reports for an object without a metadata file:
+ * the name's type, and plain text for OCFL's own small text files (the
+ * `0=…` declarations and `.sha512` sidecars). Every commit writes those, and
+ * a type the name does not imply costs the local store an extra fsynced
+ * metadata file per object. Storage only: uploads judge names with
+ * contentTypeFromName.
+ */
+export function impliedContentType(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  if (name.startsWith('0=') || name.endsWith('.sha512')) return 'text/plain';
+  return contentTypeFromName(key);
+}

@@ -61,6 +61,12 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Server-side copy. NotFoundError if the source is absent. */
   copy(fromKey: string, toKey: string): Promise<ObjectInfo>;
+  /**
+   * Optional: a whole small object's bytes in the fewest round trips the
+   * backend allows, without its metadata. NotFoundError if absent. Read
+   * through getBuffer(), which falls back to get() where this is missing.
+   */
+  readBytes?(key: string): Promise<Buffer>;
 }
 
 export class StoreError extends Error {
@@ -80,6 +86,7 @@ export class RangeNotSatisfiableError extends StoreError {
 
 /** Reads a whole object into memory: for small objects (JSON) only. */
 export async function getBuffer(store: ObjectStore, key: string): Promise<Buffer> {
+  if (store.readBytes) return store.readBytes(key);
   const { body } = await store.get(key);
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));

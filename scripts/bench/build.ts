@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { childEnv } from '../../tests/helpers/cli';
 
 /** What the build is made from: the app, its libraries, their configuration and the locked dependencies. */
 const BUILD_INPUTS = ['app', 'lib', 'proxy.ts', 'middleware.ts', 'next.config.js', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
@@ -46,7 +47,7 @@ export function runBuild(root: string, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['build', '--webpack'], {
       cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      env: childEnv({ NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' }),
       stdio: ['ignore', process.stderr, process.stderr],
       signal,
       killSignal: 'SIGTERM',

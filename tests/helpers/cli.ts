@@ -11,11 +11,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The environment a child process of ours gets: PATH and HOME from ours, the content folder, and `env`. */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CONTENT_DIR: path.join(ROOT, 'content'), ...env } as unknown as NodeJS.ProcessEnv;
+}
+
 export function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [path.join(ROOT, script), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CONTENT_DIR: path.join(ROOT, 'content'), ...env } as unknown as NodeJS.ProcessEnv,
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
