@@ -22,6 +22,7 @@ import { importItems, readCsv, readFolder, type ImportItem } from '../lib/record
 import { scanRecords } from '../lib/records/scan';
 import { RECORD_ID_PATTERN } from '../lib/records/schema';
 import { openSearchIndex, type SearchDocument, type SearchIndex } from '../lib/search';
+import { exitWith } from './support/exit';
 
 /**
  * Records imported at once from the command line: more than the library's
@@ -270,11 +271,7 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof RecordError) console.error(error.message);
-    else console.error(error);
-    process.exit(1);
-  },
-);
+exitWith(main(process.argv.slice(2)), (error) => {
+  if (error instanceof ConfigError || error instanceof RecordError) console.error(error.message);
+  else console.error(error);
+});

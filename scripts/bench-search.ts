@@ -16,7 +16,10 @@
  * keeps the run short.
  *
  * Last line: bench:search docs=… p50_ms=… p95_ms=… peer_p95_ms=… index_mb=… build_s=…
- * Options: --docs N, --queries N (for quick runs).
+ * Options: --docs N, --queries N (for quick runs), --no-peer, --slowest N
+ * (print the N slowest queries, for profiling), --keep DIR (build the index
+ * there and leave it), --reuse DIR (query an index kept by --keep with the
+ * same --docs instead of building one; build_s is then 0).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +43,7 @@ const DOCS = arg('docs', 100_000);
 const QUERIES = arg('queries', 1_000);
 const PEER = !process.argv.includes('--no-peer');
 const PEER_EVERY = 5;
+const SLOWEST = arg('slowest', 0);
 
 /** mulberry32: small, fast, seeded. */
 function rng(seed: number): () => number {
@@ -196,29 +200,49 @@ function percentile(sorted: number[], p: number): number {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+/** Builds the corpus's index in `dir` through the same path as `npm run reindex` (streamed batches into a fresh file, then published); returns the seconds it took. */
+function buildIndex(dir: string): number {
+  console.log(`bench:search building ${DOCS} synthetic records (${viWords.length} Vietnamese and ${enWords.length} English words, Zipf) in ${dir}`);
+  const rssStart = process.memoryUsage().rss;
+  let rssPeak = rssStart;
+  const started = performance.now();
+  const builder = EmbeddedSearchIndex.build({ dir, synonyms: synonymGroups(vocab) });
+  for (let i = 0; i < DOCS; i += 1000) {
+    const batch: SearchDocument[] = [];
+    for (let k = i; k < Math.min(DOCS, i + 1000); k++) batch.push(syntheticDoc(k));
+    builder.upsertSync(batch);
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    if ((i / 1000) % 20 === 0) process.stderr.write(`  ${i}/${DOCS} rss=${mb(process.memoryUsage().rss)}MB\n`);
+  }
+  const file = path.join(dir, builder.publish());
+  const buildS = (performance.now() - started) / 1000;
+  console.log(`built in ${buildS.toFixed(1)} s, ${mb(fs.statSync(file).size)} MB; rss start ${mb(rssStart)} MB, peak during build ${mb(rssPeak)} MB`);
+  return buildS;
+}
+
+/** One line per query for --slowest: what was asked, by whom, and what came back. */
+function describe(q: SearchQuery, ms: number, cpuMs: number, result: { total: number; didYouMean?: string }): string {
+  const who = q.viewer.kind === 'user' ? q.viewer.roles.join('+') : 'anonymous';
+  const filters = q.filters ? ` filters=${JSON.stringify(q.filters)}` : '';
+  const geo = q.geo ? ` geo=${q.geo.km}km` : '';
+  const dym = result.didYouMean ? ` didYouMean=${JSON.stringify(result.didYouMean)}` : '';
+  return `  ${ms.toFixed(1).padStart(7)} ms (cpu ${cpuMs.toFixed(1).padStart(6)})  ${JSON.stringify(q.q)} ${who}${filters}${geo} total=${result.total}${dym}`;
+}
+
 async function main(): Promise<void> {
   const keepAt = process.argv.indexOf('--keep');
-  // --keep <dir> leaves the built index there (for profiling); otherwise a temporary folder is removed at the end.
-  const dir = keepAt >= 0 ? process.argv[keepAt + 1]! : fs.mkdtempSync(path.join(os.tmpdir(), 'disan-bench-search-'));
-  fs.rmSync(dir, { recursive: true, force: true });
+  const reuseAt = process.argv.indexOf('--reuse');
+  // --keep <dir> leaves the built index there (for profiling); --reuse <dir> queries one kept so; otherwise a
+  // temporary folder is removed at the end.
+  const dir = reuseAt >= 0 ? process.argv[reuseAt + 1]! : keepAt >= 0 ? process.argv[keepAt + 1]! : fs.mkdtempSync(path.join(os.tmpdir(), 'disan-bench-search-'));
+  const temporary = keepAt < 0 && reuseAt < 0;
   try {
-    console.log(`bench:search building ${DOCS} synthetic records (${viWords.length} Vietnamese and ${enWords.length} English words, Zipf) in ${dir}`);
-    // Build through the same path as `npm run reindex`: streamed batches into a fresh file, then published.
-    const rssStart = process.memoryUsage().rss;
-    let rssPeak = rssStart;
-    const started = performance.now();
-    const builder = EmbeddedSearchIndex.build({ dir, synonyms: synonymGroups(vocab) });
-    for (let i = 0; i < DOCS; i += 1000) {
-      const batch: SearchDocument[] = [];
-      for (let k = i; k < Math.min(DOCS, i + 1000); k++) batch.push(syntheticDoc(k));
-      builder.upsertSync(batch);
-      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-      if ((i / 1000) % 20 === 0) process.stderr.write(`  ${i}/${DOCS} rss=${mb(process.memoryUsage().rss)}MB\n`);
-    }
-    const file = path.join(dir, builder.publish());
-    const buildS = (performance.now() - started) / 1000;
-    const indexMb = mb(fs.statSync(file).size);
-    console.log(`built in ${buildS.toFixed(1)} s, ${indexMb} MB; rss start ${mb(rssStart)} MB, peak during build ${mb(rssPeak)} MB`);
+    let buildS = 0;
+    if (reuseAt < 0) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      buildS = buildIndex(dir);
+    } else console.log(`bench:search querying the index kept in ${dir} (not rebuilt: build_s=0)`);
+    const indexMb = mb(fs.readdirSync(dir).filter((n) => n.endsWith('.sqlite')).reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0));
 
     const index = EmbeddedSearchIndex.open({ dir, synonyms: synonymGroups(vocab) });
     const list = queries();
@@ -227,18 +251,31 @@ async function main(): Promise<void> {
     await index.search({ q: 'le hoi', viewer: ANONYMOUS, facets: FACETS_ASKED });
     console.log(`first query (loads columns + vocabulary): ${(performance.now() - warm).toFixed(0)} ms`);
     const times: number[] = [];
+    const cpuTimes: number[] = [];
+    const slowest: { ms: number; line: string }[] = [];
     let totalHits = 0;
     let corrected = 0;
     for (const q of list) {
       const t = performance.now();
+      const cpu = process.cpuUsage();
       const result = await index.search(q);
-      times.push(performance.now() - t);
+      const ms = performance.now() - t;
+      times.push(ms);
       totalHits += result.total;
       if (result.didYouMean) corrected++;
+      // CPU time too: on a busy machine it says what the query cost when wall time says what else ran.
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
+      if (SLOWEST) slowest.push({ ms, line: describe(q, ms, (used.user + used.system) / 1000, result) });
     }
     times.sort((a, b) => a - b);
+    cpuTimes.sort((a, b) => a - b);
+    if (SLOWEST) {
+      console.log(`the ${SLOWEST} slowest queries:`);
+      for (const { line } of slowest.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST)) console.log(line);
+    }
     console.log(
-      `embedded: ${list.length} queries, mean total ${(totalHits / list.length).toFixed(0)} hits, ${corrected} with a "did you mean", p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1]!.toFixed(1)} ms`,
+      `embedded: ${list.length} queries, mean total ${(totalHits / list.length).toFixed(0)} hits, ${corrected} with a "did you mean", p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1]!.toFixed(1)} ms; CPU time p50 ${percentile(cpuTimes, 50).toFixed(2)} ms, p95 ${percentile(cpuTimes, 95).toFixed(2)} ms`,
     );
     await index.close();
 
@@ -281,7 +318,7 @@ async function main(): Promise<void> {
       `bench:search docs=${DOCS} p50_ms=${percentile(times, 50).toFixed(2)} p95_ms=${percentile(times, 95).toFixed(2)} peer_p95_ms=${percentile(peerTimes, 95).toFixed(2)} index_mb=${indexMb} build_s=${buildS.toFixed(1)}`,
     );
   } finally {
-    if (keepAt < 0) fs.rmSync(dir, { recursive: true, force: true });
+    if (temporary) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -12,6 +12,7 @@
 import { openArchive } from '../lib/archive';
 import { getConfig } from '../lib/config';
 import { derivableMedia, readDerivativeManifest, type JobState } from '../lib/jobs';
+import { exitWith } from './support/exit';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -52,10 +53,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+exitWith(main(), (error) => console.error(error instanceof Error ? error.message : error));

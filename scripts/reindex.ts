@@ -9,6 +9,7 @@
 import cliProgress from 'cli-progress';
 import { openArchive } from '../lib/archive';
 import { reindex } from '../lib/search/reindex';
+import { exitWith } from './support/exit';
 
 async function main(): Promise<number> {
   const archive = openArchive();
@@ -36,10 +37,4 @@ async function main(): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  },
-);
+exitWith(main(), (error) => console.error(error instanceof Error ? error.message : error), 2);

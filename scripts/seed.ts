@@ -13,6 +13,7 @@ import { recordIdFromSeed } from '../lib/records/ids';
 import { importItems, type ImportItem } from '../lib/records/importer';
 import { reindex } from '../lib/search/reindex';
 import { detectMediaTools, generateDemoMedia, type DemoMediaRequest } from './demo/generate-media';
+import { exitWith } from './support/exit';
 
 async function main(): Promise<number> {
   const archive = openArchive();
@@ -66,10 +67,4 @@ async function main(): Promise<number> {
   return counts.invalid ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+exitWith(main(), (error) => console.error(error instanceof Error ? error.message : error));

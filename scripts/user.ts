@@ -12,6 +12,7 @@ import { ZodError, z } from 'zod';
 import { openArchive } from '../lib/archive';
 import { UserStore } from '../lib/auth/users';
 import { ConfigError } from '../lib/config';
+import { exitWith } from './support/exit';
 
 async function readPassword(): Promise<{ password: string; generated: boolean }> {
   if (!process.stdin.isTTY) {
@@ -60,11 +61,7 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ZodError) console.error(z.prettifyError(error));
-    else if (error instanceof ConfigError || error instanceof Error) console.error(error.message);
-    process.exit(1);
-  },
-);
+exitWith(main(process.argv.slice(2)), (error) => {
+  if (error instanceof ZodError) console.error(z.prettifyError(error));
+  else if (error instanceof ConfigError || error instanceof Error) console.error(error.message);
+});

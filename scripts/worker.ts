@@ -7,6 +7,7 @@
  */
 import { openArchive } from '../lib/archive';
 import { getConfig } from '../lib/config';
+import { exitWith } from './support/exit';
 
 async function main(): Promise<number> {
   const untilIdle = process.argv.includes('--until-idle');
@@ -29,10 +30,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+exitWith(main(), (error) => console.error(error instanceof Error ? error.message : error));

@@ -21,8 +21,9 @@ import type { HeritageRecord } from '../records/schema';
 import { Columns, type ColumnInput } from './columns';
 import { decodeCursor, nextCursor, timeMs } from './cursor';
 import { MatchCache } from './match-cache';
+import { Postings, type FtsTable } from './postings';
 import { correctedQueryText, correctedSearchText, correctionAttempts, FEW_RESULTS, spellingsIn, type Corrections } from './correct';
-import { buildSynonymTable, compileQuery, type CompiledQuery, type CompileOptions, type SynonymTable, type Vocabulary } from './query';
+import { buildSynonymTable, compileQuery, type Clauses, type CompiledQuery, type CompileOptions, type SynonymTable, type Vocabulary } from './query';
 import { admits, anyInScope, comparator, scan, scopeOf, type ScanResult, type Scope } from './scan';
 import { boundedDistance, exactForm, fold, highlight, snippet } from './text';
 import {
@@ -151,7 +152,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private vocabularyLoadedAt = 0;
   private readonly synonyms: SynonymTable;
   /** What FTS5 computed for large matches, cleared on every change to the index (see match-cache.ts). */
-  private readonly cache = new MatchCache();
+  private readonly cache = new MatchCache(MATCH_CACHE_BYTES);
+  /** Matching and scoring, clause by clause, through the cache (reopened with the database). */
+  private postings!: Postings;
   private lastSwapCheck = 0;
   /** SQLite's data_version when the columns were loaded: it changes when another process writes (an import run from the CLI). */
   private dataVersion = -1;
@@ -230,6 +233,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private attach(name: string): void {
     this.file = path.join(this.options.dir, name);
     this.db = openDatabase(this.file, false);
+    this.postings = new Postings(this.db, this.cache);
     this.columns = undefined;
     this.indexChanged();
     this.vocabulary = undefined;
@@ -418,46 +422,6 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   /**
-   * Matching rowids, without scores. Measured on 100,000 records: FTS5
-   * returns rowids at ~0.1 µs each (as one group_concat string), while
-   * bm25 costs ~1 µs per row, so scores are computed only where ranking
-   * needs them (see scoreInto()).
-   */
-  private matchRowids(match: string, table: 'fts' | 'titles'): Int32Array {
-    const key = `rows\u0000${table}\u0000${match}`;
-    const cached = this.cache.get<Int32Array>(key);
-    if (cached) return cached;
-    const rows = parseIds(this.db.prepare(`SELECT group_concat(rowid) FROM ${table} WHERE ${table} MATCH ?`).pluck().get(match) as string | null);
-    if (rows.length >= CACHE_MIN_ROWS) this.cache.set(key, rows);
-    return rows;
-  }
-
-  /** How many titles match (cached: the titles path asks it of every broad query). */
-  private titleCount(match: string): number {
-    const key = `count\u0000${match}`;
-    const cached = this.cache.get<Int32Array>(key);
-    if (cached) return cached[0]!;
-    const count = this.db.prepare('SELECT count(*) FROM titles WHERE titles MATCH ?').pluck().get(match) as number;
-    this.cache.set(key, Int32Array.of(count));
-    return count;
-  }
-
-  /** bm25 ranks of a match's rows, as [rowid, rank, rowid, rank…] (cached when there are many: ~1–10 µs a row). */
-  private ranks(match: string, table: 'fts' | 'titles'): Float64Array {
-    const key = `ranks\u0000${table}\u0000${match}`;
-    const cached = this.cache.get<Float64Array>(key);
-    if (cached) return cached;
-    const rows = this.db.prepare(`SELECT rowid, rank FROM ${table} WHERE ${table} MATCH ?`).raw().all(match) as [number, number][];
-    const pairs = new Float64Array(rows.length * 2);
-    rows.forEach(([rowid, rank], i) => {
-      pairs[2 * i] = rowid;
-      pairs[2 * i + 1] = rank;
-    });
-    if (rows.length >= CACHE_MIN_SCORED) this.cache.set(key, pairs);
-    return pairs;
-  }
-
-  /**
    * bm25 ranks for relevance order, written into the scratch array by rowid.
    * Measured at 100,000 records, bm25 costs 1–4 µs per row in the full text,
    * so a query scores all its matches only when there are at most
@@ -468,25 +432,27 @@ export class EmbeddedSearchIndex implements SearchIndex {
    * reset.
    */
   private scoreInto(compiled: CompiledQuery, total: number, table: 'fts' | 'titles', keep: number, reading?: Reading): number[] {
-    const scoring: 'fts' | 'titles' = table === 'fts' && total <= FULL_RANK_LIMIT ? 'fts' : 'titles';
+    const scoring: FtsTable = table === 'fts' && total <= FULL_RANK_LIMIT ? 'fts' : 'titles';
     const scored: number[] = [];
     // Tiers, best first, each below every bm25 rank of the one before: the likeliest reading of a typo, then the
     // synonyms as typed, then everything. A tier that fills the page leaves the next unscored (newest first).
-    const tiers: [match: string, tier: number][] = [];
-    if (reading) tiers.push([reading.compiled.match!, READING_TIER]);
-    if (compiled.typedMatch) tiers.push([compiled.typedMatch, TYPED_TIER]);
-    tiers.push([compiled.match!, 0]);
+    const tiers: [match: string, clauses: Clauses, tier: number][] = [];
+    if (reading) tiers.push([reading.compiled.match!, reading.compiled.clauses!, READING_TIER]);
+    if (compiled.typedMatch) tiers.push([compiled.typedMatch, compiled.typedClauses!, TYPED_TIER]);
+    tiers.push([compiled.match!, compiled.clauses!, 0]);
     // Scoring the titles is for large matches, and only up to TITLE_RANK_LIMIT of them. The tiers before the last
-    // are subsets of the whole match: one too large to score means the whole match is too, without counting it.
-    const counted = scoring === 'titles' && table === 'fts';
+    // are subsets of the whole match: one too large to score means the whole match is too.
+    const limit = scoring === 'titles' && table === 'fts' ? TITLE_RANK_LIMIT : Infinity;
     let tooLarge = false;
-    for (const [match, tier] of tiers) {
+    for (const [match, clauses, tier] of tiers) {
       if (tier === 0 && (scored.length >= keep || tooLarge)) break;
-      if (counted && this.titleCount(match) > TITLE_RANK_LIMIT) {
+      // In the titles, put together from each phrase's ranks (shared by every query with the phrase); in the full
+      // text (a few rows, but a common word's phrase ranks would be many), by FTS5 for the whole expression.
+      const pairs = scoring === 'titles' ? this.postings.summedRanks(clauses, 'titles', limit) : this.postings.ranks(match, 'fts');
+      if (!pairs) {
         tooLarge = true;
         continue;
       }
-      const pairs = this.ranks(match, scoring);
       for (let i = 0; i < pairs.length; i += 2) {
         const rowid = pairs[i]!;
         if (rowid >= this.rankScratch.length || this.rankScratch[rowid]) continue;
@@ -496,8 +462,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
     }
     // Within each tier, records that spell every accented word as typed come first (listing them is cheap: ~0.1 µs
     // a row, against the extra ~70% per row a bm25 clause on the exact column costs).
-    if (compiled.exactMatch && scored.length) {
-      const exact = this.matchRowids(compiled.exactMatch, scoring);
+    if (compiled.exactPhrases && scored.length) {
+      const exact = this.postings.matchAll(compiled.exactPhrases.map((p) => [`{exact} : ${p}`]), scoring);
       for (let i = 0; i < exact.length; i++) {
         const rowid = exact[i]!;
         if (this.rankScratch[rowid]) this.rankScratch[rowid] = this.rankScratch[rowid]! - EXACT_TIER;
@@ -530,7 +496,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       return { compiled, terms: compiled.terms, ...browse, offer: undefined };
     }
     const sort = query.sort ?? 'relevance';
-    const rowids = this.matchRowids(compiled.match, table);
+    const rowids = this.postings.matchAll(compiled.clauses!, table);
     // Nothing in scope (the words are hidden from this viewer, or a filter rules them out): no ranking to do, and no
     // reading to look for (a reading is a subset of the match: the same words, each typo's neighbours narrowed to one).
     const inScope = anyInScope(c, scope, rowids);
@@ -545,7 +511,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const wide = this.compile(query.q, { widenKnown: true });
     const found = wide.slots.some((s) => !s.required) ? this.likeliestReading(wide, c, scope, table) : undefined;
     if (!found) return { compiled, terms: compiled.terms, ...outcome, offer: undefined };
-    const rows = this.matchRowids(found.compiled.match!, table);
+    const rows = this.postings.matchAll(found.compiled.clauses!, table);
     if (outcome.total === 0) {
       // Nothing as typed: the answer is the likeliest reading's records (not every pairing of every word's neighbours).
       const answer = this.rankedScan(found.compiled, rows, c, scope, keep, sort, table);
@@ -591,7 +557,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
         if (admits(c, scope, rowid)) return { corrections, compiled: fixed, rowid };
       }
       if (seen < READING_PEEK) continue;
-      const rows = this.matchRowids(fixed.match, table);
+      const rows = this.postings.matchAll(fixed.clauses!, table);
       for (let i = READING_PEEK; i < rows.length; i++) if (admits(c, scope, rows[i]!)) return { corrections, compiled: fixed, rowid: rows[i]! };
     }
     return undefined;
@@ -668,7 +634,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const excludeAt = cursor?.kind === 'datestamp' ? cursor.after : undefined;
     const scope = scopeOf(c, query, { tokens: query.tombstones ? [TOMBSTONE_TOKEN] : [], modifiedFrom, modifiedUntil, exclude, excludeAt });
     const compiled = query.q?.trim() ? this.compile(query.q) : undefined;
-    const rowids = compiled?.match ? this.matchRowids(compiled.match, 'fts') : c.all();
+    const rowids = compiled?.clauses ? this.postings.matchAll(compiled.clauses, 'fts') : c.all();
     const offset = cursor?.kind === 'position' ? cursor.offset : 0;
     const { total, counts, best } = scan(c, rowids, scope, offset + limit, comparator(sort, c));
     const getRecord = this.db.prepare('SELECT id, record FROM docs WHERE rowid = ?').raw();
@@ -723,9 +689,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
 /** The most rows one query scores with bm25 in the full text, and in the titles (see scoreInto). */
 export const FULL_RANK_LIMIT = 2000;
 export const TITLE_RANK_LIMIT = 8000;
-/** Matches and scorings smaller than these are cheap to redo, and not cached. */
-const CACHE_MIN_ROWS = 2000;
-const CACHE_MIN_SCORED = 200;
+/**
+ * Room for cached rows and phrase ranks. A common word's rows at 100,000 records take ~400 KB, its phrase ranks in
+ * the titles up to ~1 MB: enough for the few hundred words that make most searches.
+ */
+const MATCH_CACHE_BYTES = 64 * 1024 * 1024;
 /**
  * Subtracted from bm25 ranks (small, negative, never 0) to sort in tiers: the likeliest reading of a typo, then a
  * synonym as typed; within each, the exact spelling of accented words.
@@ -733,25 +701,6 @@ const CACHE_MIN_SCORED = 200;
 const READING_TIER = 4e6;
 const TYPED_TIER = 2e6;
 const EXACT_TIER = 1e6;
-
-/** "3,17,42" → Int32Array, without building an array of strings. */
-function parseIds(list: string | null): Int32Array {
-  if (!list) return new Int32Array(0);
-  let n = 1;
-  for (let i = 0; i < list.length; i++) if (list.charCodeAt(i) === 44) n++;
-  const out = new Int32Array(n);
-  let k = 0;
-  let v = 0;
-  for (let i = 0; i < list.length; i++) {
-    const c = list.charCodeAt(i);
-    if (c === 44) {
-      out[k++] = v;
-      v = 0;
-    } else v = v * 10 + (c - 48);
-  }
-  out[k] = v;
-  return out;
-}
 
 /**
  * A stamp that changes whenever any process writes the live index in `dir` (or swaps in a rebuild): the pointer

@@ -101,17 +101,30 @@ export interface CorrectionSlot {
 
 type Node = { kind: 'term'; word: string; prefix: boolean; variants: string[] } | { kind: 'synonyms'; typed: string[]; phrases: string[][]; prefixPhrase?: string[] };
 
+/**
+ * A match expression in parts: an AND of clauses, each an OR of FTS5 phrases (`"cau"`, `"cau"*`, `"nha rong"`).
+ * The engine matches and caches clause by clause (the same words come back in query after query), and bm25 is a
+ * sum over an expression's phrases, so a rank can be put together from each phrase's.
+ */
+export type Clauses = string[][];
+
 export interface CompiledQuery extends ParsedQuery {
   /** FTS5 MATCH expression over all columns (undefined: nothing to match, list everything). */
   match?: string;
+  /** The same, in parts. */
+  clauses?: Clauses;
   /**
    * When the query names something from the synonym list: the match with the names as typed, so that records
    * saying what the visitor said rank above those found only through another name. (bm25 sums over the OR'd
    * names, and would favour a record that happens to use many of them.)
    */
   typedMatch?: string;
+  /** The same, in parts. */
+  typedClauses?: Clauses;
   /** When the query carries diacritics: the records of the match that spell every accented word as typed. */
   exactMatch?: string;
+  /** The accented words as typed, quoted (`"cầu"`): each must be in the exact column for exactMatch. */
+  exactPhrases?: string[];
   /** What to mark in snippets. */
   terms: MatchTerms;
   /** Words that may be typos (see CorrectionSlot). */
@@ -163,23 +176,28 @@ export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: Synony
     i++;
   }
 
-  const node = (n: Node): string =>
+  const phrases = (n: Node): string[] =>
     n.kind === 'term'
-      ? `(${[quote(n.word), ...(n.prefix ? [`${quote(n.word)}*`] : []), ...n.variants.map(quote)].join(' OR ')})`
-      : `(${[...n.phrases.map((p) => quote(p.join(' '))), ...(n.prefixPhrase ? [`${quote(n.prefixPhrase.join(' '))}*`] : [])].join(' OR ')})`;
+      ? [quote(n.word), ...(n.prefix ? [`${quote(n.word)}*`] : []), ...n.variants.map(quote)]
+      : [...n.phrases.map((p) => quote(p.join(' '))), ...(n.prefixPhrase ? [`${quote(n.prefixPhrase.join(' '))}*`] : [])];
+  const expression = (clauses: Clauses) => `(${clauses.map((c) => `(${c.join(' OR ')})`).join(' AND ')})`;
 
   // The accented words as typed; not the one still being typed ("cồng chiê"), which no record spells whole.
-  const exactWords = parsed.words
+  const exactPhrases = parsed.words
     .filter((_, i) => !(typingLast && i === parsed.words.length - 1))
     .map((w) => exactForm(parsed.text.slice(w.start, w.end)))
-    .filter((w) => fold(w) !== w);
-  const match = `(${nodes.map(node).join(' AND ')})`;
+    .filter((w) => fold(w) !== w)
+    .map(quote);
+  const clauses = nodes.map(phrases);
+  const match = expression(clauses);
   const asTyped = (n: Node): Node => (n.kind === 'synonyms' ? { ...n, phrases: [n.typed] } : n);
+  const typedClauses = nodes.some((n) => n.kind === 'synonyms') ? nodes.map(asTyped).map(phrases) : undefined;
   return {
     ...parsed,
     match,
-    ...(nodes.some((n) => n.kind === 'synonyms') ? { typedMatch: `(${nodes.map(asTyped).map(node).join(' AND ')})` } : {}),
-    ...(exactWords.length ? { exactMatch: `${match} AND {exact} : (${exactWords.map(quote).join(' AND ')})` } : {}),
+    clauses,
+    ...(typedClauses ? { typedMatch: expression(typedClauses), typedClauses } : {}),
+    ...(exactPhrases.length ? { exactMatch: `${match} AND {exact} : (${exactPhrases.join(' AND ')})`, exactPhrases } : {}),
     terms,
     slots,
   };

@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MatchCache } from '@/lib/search/match-cache';
+import { clauseExpression, intersect, Postings } from '@/lib/search/postings';
+
+/**
+ * The embedded engine matches and ranks clause by clause (lib/search/postings.ts); what it puts together must be
+ * what FTS5 answers for the whole expression, or search results would change order with what is cached.
+ */
+const WORDS = ['le', 'hoi', 'dam', 'trau', 'cong', 'chieng', 'nha', 'rong', 'dệt', 'thổ', 'cẩm', 'gươl', 'co', 'tu', 'katu', 'lang'];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const db = new Database(':memory:');
+db.exec(`CREATE VIRTUAL TABLE titles USING fts5(title, exact, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');
+         INSERT INTO titles (titles, rank) VALUES ('rank', 'bm25(10, 6)');`);
+const random = rng(7);
+const insert = db.prepare('INSERT INTO titles (rowid, title, exact) VALUES (?, ?, ?)');
+for (let rowid = 1; rowid <= 3000; rowid++) {
+  const words = Array.from({ length: 2 + Math.floor(random() * 7) }, () => WORDS[Math.floor(Math.pow(random(), 2) * WORDS.length)]!);
+  insert.run(rowid, words.join(' '), random() < 0.3 ? words.slice(0, 2).join(' ') : '');
+}
+afterAll(() => db.close());
+
+const QUERIES: string[][][] = [
+  [['"le"']],
+  [['"le"'], ['"hoi"']],
+  [['"dam"'], ['"trau"', '"tra"*']],
+  [['"nha rong"', '"gươl"', '"lang"'], ['"co"*']],
+  [['"co tu"', '"katu"'], ['"le"'], ['"hoi"', '"ho"*']],
+  [['"cong"', '"chieng"'], ['"thổ"', '"cẩm"']],
+];
+
+describe('matching and ranking by parts', () => {
+  it.each(QUERIES.map((q) => [q.map(clauseExpression).join(' AND '), q] as const))('%s: the same rows and ranks as FTS5 for the whole', (expression, clauses) => {
+    const postings = new Postings(db, new MatchCache());
+    const whole = db.prepare('SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rowid').raw().all(expression) as [number, number][];
+    expect(whole.length).toBeGreaterThan(0);
+    expect([...postings.matchAll(clauses, 'titles')]).toEqual(whole.map(([rowid]) => rowid));
+    const summed = postings.summedRanks(clauses, 'titles')!;
+    const pairs = Array.from({ length: summed.length / 2 }, (_, i) => [summed[2 * i]!, summed[2 * i + 1]!]);
+    expect(pairs.map(([rowid]) => rowid)).toEqual(whole.map(([rowid]) => rowid));
+    pairs.forEach(([, rank], i) => expect(rank).toBeCloseTo(whole[i]![1], 9));
+  });
+
+  it('answers the same from its cache, and says when a match is too large to score', () => {
+    const cache = new MatchCache();
+    const postings = new Postings(db, cache);
+    const clauses = [['"le"'], ['"hoi"']];
+    const first = [...postings.summedRanks(clauses, 'titles')!];
+    expect([...postings.summedRanks(clauses, 'titles')!]).toEqual(first);
+    expect(postings.summedRanks([['"le"']], 'titles', 10)).toBeUndefined();
+    expect(postings.matchAll([['"le"'], ['"khong-co"']], 'titles')).toHaveLength(0);
+  });
+
+  it('intersects ascending lists, stepping or galloping', () => {
+    const random = rng(3);
+    for (let round = 0; round < 200; round++) {
+      const make = (n: number, span: number) => Int32Array.from(new Set(Array.from({ length: n }, () => Math.floor(random() * span)))).sort();
+      const a = make(Math.floor(random() * 50), 1000);
+      const b = make(Math.floor(random() * (round % 2 ? 900 : 60)), 1000);
+      const expected = [...a].filter((x) => b.includes(x));
+      expect([...intersect(a, b)]).toEqual(expected);
+      expect([...intersect(b, a)]).toEqual(expected);
+    }
+  });
+});
