@@ -9,9 +9,9 @@ import { z } from 'zod';
 import type { Archive } from '../archive';
 import { ANONYMOUS, type Viewer } from '../access/policy';
 import { readVisible } from '../access/reader';
-import { coverageFromIndex } from '../records/coverage';
+import { coverageFromIndex } from '../catalog/coverage';
 import { loadInventory } from '../records/inventory-store';
-import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
+import { dublinCoreXml, toDublinCore } from '../interop/dublin-core';
 import type { HeritageRecord } from '../records/schema';
 import { toCsv } from '../http/csv';
 import { BadCursorError, type SearchIndex } from '../search';
@@ -115,7 +115,7 @@ const KEEPER: Viewer = { kind: 'user', id: 'system:coverage', roles: ['admin'], 
 /**
  * Coverage of the inventory from the index's facet counts: an element is preserved when some record that is not
  * withdrawn holds it, published when some record the public may see does. Counts per element only, so an element
- * preserved in a restricted record counts without revealing it (lib/records/coverage.ts).
+ * preserved in a restricted record counts without revealing it (lib/catalog/coverage.ts).
  */
 /** The public figures: restricted records (community, sign-in only) count nowhere here; staff see theirs in the studio. */
 export function getCoverage(index: Pick<SearchIndex, 'list'>) {

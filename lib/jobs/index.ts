@@ -5,20 +5,20 @@
  *   const jobs = registerDerivativeJobs(archive);            // enqueue on every commit
  *   const jobs = registerDerivativeJobs(archive, { worker: true }); // …and run them in-process
  *   getJobState(jobs.queue, id); listJobs(jobs.queue, { recordId });
- *   readDerivativeManifest(archive.store, id, media)         // lib/media/manifest
+ *   readDerivativeManifest(archive.store, id, media)         // lib/derivatives/manifest
  */
 import type { Config } from '../config';
 import type { CommitListener, RecordRepository } from '../records/repository';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { ObjectStore } from '../storage';
-import { DERIVABLE_KINDS } from '../media/derive';
+import { DERIVABLE_KINDS } from '../derivatives/derive';
 import type { MediaLimits } from '../media/limits';
 import { JobQueue, type JobState, type ListFilter } from './queue';
 import { DerivativeWorker } from './worker';
 
 export { JobQueue, jobId, JOB_STATES, type JobState, type JobStatus, type ListFilter } from './queue';
 export { DerivativeWorker, type WorkerEvent } from './worker';
-export { readDerivativeManifest, derivativePrefix, derivativeKey, type DerivativeManifest } from '../media/manifest';
+export { readDerivativeManifest, derivativePrefix, derivativeKey, type DerivativeManifest } from '../derivatives/manifest';
 
 export function mediaLimits(config: Pick<Config, 'media'>): MediaLimits {
   const { toolTimeoutMs, maxDurationSeconds, maxImagePixels, maxImageBytes } = config.media;

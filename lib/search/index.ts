@@ -5,15 +5,13 @@
  *   indexableDocument(...)                record (+ its text media) → document
  */
 import type { Config } from '../config';
-import type { Archive } from '../archive';
 import type { RecordRepository } from '../records/repository';
 import type { HeritageRecord } from '../records/schema';
 import { loadVocabularies, type Vocabularies } from '../records/vocabularies';
 import { getBuffer, NotFoundError, type ObjectStore } from '../storage';
-import { derivativeKey, readDerivativeManifest } from '../media/manifest';
+import { derivativeKey, readDerivativeManifest } from '../derivatives/manifest';
 import { toSearchDocument, type MediaText } from './document';
-import { EmbeddedSearchIndex } from './embedded';
-import { MeilisearchIndex } from './meilisearch';
+import { searchEngine } from './engines';
 import { synonymGroups } from './synonyms';
 import type { SearchDocument, SearchIndex } from './types';
 
@@ -25,13 +23,14 @@ export { MeilisearchIndex } from './meilisearch';
 
 /** The configured engine. Vocabularies (for community-name synonyms, see synonyms.ts) are read from CONTENT_DIR unless given. */
 export async function openSearchIndex(config: Config, vocab: Vocabularies = loadVocabularies(config.contentDir)): Promise<SearchIndex> {
-  const synonyms = synonymGroups(vocab);
-  if (config.search.driver === 'meilisearch') {
-    const index = new MeilisearchIndex({ host: config.search.host, apiKey: config.search.apiKey, index: config.search.index, synonyms });
-    await index.ensureSettings();
-    return index;
-  }
-  return EmbeddedSearchIndex.open({ dir: config.search.dir, synonyms });
+  return searchEngine(config.search, synonymGroups(vocab)).open();
+}
+
+/** What a record's document is made from: the record, its stored media text, the vocabularies. */
+export interface IndexSources {
+  records: RecordRepository;
+  store: ObjectStore;
+  vocab: Vocabularies;
 }
 
 /** Transcripts and captions larger than this are indexed only up to it (search needs words, not every word). */
@@ -78,7 +77,7 @@ export async function readMediaText(records: RecordRepository, store: ObjectStor
 }
 
 /** A record's document, from its head version as read from storage (`modified`: that version's commit time). */
-export async function indexableDocument(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, stored: { record: HeritageRecord; modified: string }): Promise<SearchDocument> {
+export async function indexableDocument(archive: IndexSources, stored: { record: HeritageRecord; modified: string }): Promise<SearchDocument> {
   return toSearchDocument(stored.record, archive.vocab, await readMediaText(archive.records, archive.store, stored.record), { modified: stored.modified });
 }
 
@@ -88,7 +87,7 @@ export async function indexableDocument(archive: Pick<Archive, 'records' | 'stor
  * in the index for staff; their access tokens hide them from everyone else.
  * A failure is reported by the repository and repaired by `npm run reindex`.
  */
-export function registerSearchIndexing(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, index: SearchIndex): void {
+export function registerSearchIndexing(archive: IndexSources, index: SearchIndex): void {
   archive.records.addListener(async ({ record, modified }) => {
     await index.upsert([await indexableDocument(archive, { record, modified })]);
   });

@@ -8,9 +8,11 @@ import { mayPerform, type Action, type Viewer } from '../access/policy';
 import { RecordBody, type HeritageRecord, type RecordStatus } from '../records/schema';
 import type { CreateInput, RecordRepository, StoredRecord, UpdateInput } from '../records/repository';
 import type { AuditLog } from './audit';
-import { diffRecord, summarizeChange } from './record-diff';
+import { diffRecord, summarizeChange } from '../studio/record-diff';
 
-export type Transition = 'submit' | 'publish' | 'return' | 'withdraw' | 'restore';
+import type { Transition } from '../records/version-message';
+
+export type { Transition };
 
 const TARGET: Record<Transition, RecordStatus> = { submit: 'submitted', publish: 'published', return: 'draft', withdraw: 'withdrawn', restore: 'published' };
 const FROM: Record<Transition, RecordStatus[]> = { submit: ['draft'], publish: ['submitted'], return: ['submitted'], withdraw: ['published'], restore: ['withdrawn'] };
@@ -123,7 +125,7 @@ function canonicalJson(value: unknown): string {
 /**
  * What an edit changed, one Vietnamese line per field, for the audit log
  * ("Tên (tiếng Anh): “a” → “b”", "Tệp gốc: thêm a.jpg"). The structured
- * diff the studio shows is lib/workflow/record-diff.ts; the log has no
+ * diff the studio shows is lib/studio/record-diff.ts; the log has no
  * vocabularies at hand, so codes stay codes there (stable, unlike labels).
  */
 export function diffRecords(before: HeritageRecord, after: HeritageRecord): string[] {

@@ -8,7 +8,7 @@
 import 'server-only';
 import type { Waveform } from '@/lib/media/audio';
 import { parseSrt, parseVtt, type Cue } from '@/lib/media/captions';
-import { derivativeKey, type DerivativeManifest } from '@/lib/media/manifest';
+import { derivativeKey, type DerivativeManifest } from '@/lib/derivatives/manifest';
 import type { PdfText } from '@/lib/media/pdf';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { NotFoundError, getBuffer } from '@/lib/storage';

@@ -1,12 +1,12 @@
 /**
- * Pure helpers of the record page's media (URLs are in lib/media/delivery):
+ * Pure helpers of the record page's media (URLs are in lib/derivatives/delivery):
  * source lists, caption languages, the waveform's SVG path
  * and WebVTT cue text. No server or browser APIs here, so unit tests (and,
  * through ./shared, client components) can use them.
  */
 import type { AudioRendition } from '@/lib/media/audio';
 import type { ImageFormat, ImageRendition } from '@/lib/media/image';
-import { derivativeUrl } from '@/lib/media/delivery';
+import { derivativeUrl } from '@/lib/derivatives/delivery';
 import type { MediaEntry } from '@/lib/records/schema';
 
 export { HLS_MIME } from './shared';

@@ -11,8 +11,8 @@ import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Viewer } from '../access/policy';
 import type { Archive } from '../archive';
 import { RecordNotFoundError } from '../records/errors';
-import { routeSegments } from './request-path';
-import { OPEN_CORS, notFound, serveStream, textResponse } from './serve-object';
+import { routeSegments } from '../http/request-path';
+import { OPEN_CORS, notFound, serveStream, textResponse } from '../http/serve-object';
 
 export const FILES_PREFIX = '/api/files/';
 
