@@ -151,8 +151,16 @@ function toStream(body: Body): Readable {
 
 /** Told after a version is committed (search indexing, derivative jobs). A failing listener never undoes the commit. */
 export interface CommitListener {
-  /** `modified`: when the version was committed (the record's new datestamp). */
-  (event: { id: string; record: HeritageRecord; version: number; modified: string; previous?: HeritageRecord }): void | Promise<void>;
+  (event: CommitEvent): void | Promise<void>;
+}
+
+/** A committed version. `modified`: when it was committed (the record's new datestamp); `previous`: the head before it. */
+export interface CommitEvent {
+  id: string;
+  record: HeritageRecord;
+  version: number;
+  modified: string;
+  previous?: HeritageRecord;
 }
 
 export interface RepositoryOptions {
