@@ -12,7 +12,6 @@ import { readVisible } from '../access/reader';
 import { coverageFromIndex } from '../catalog/coverage';
 import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../interop/dublin-core';
-import type { HeritageRecord } from '../records/schema';
 import { toCsv } from '../http/csv';
 import { BadCursorError, type SearchIndex } from '../search';
 import { queryFromParams } from '../search/url';

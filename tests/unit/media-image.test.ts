@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveMedia } from '@/lib/derivatives/derive';
 import { widthsFor } from '@/lib/media/image';
 import { DEFAULT_LIMITS } from '@/lib/media/limits';
-import { derivativeKey, readDerivativeManifest } from '@/lib/derivatives/manifest';
+import { derivativeKey } from '@/lib/derivatives/manifest';
 import { getBuffer } from '@/lib/storage';
 import { makeGpsPhoto } from '../helpers/media-fixtures';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
