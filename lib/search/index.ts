@@ -10,12 +10,14 @@ import type { HeritageRecord } from '../records/schema';
 import { loadVocabularies, type Vocabularies } from '../records/vocabularies';
 import { getBuffer, NotFoundError, type ObjectStore } from '../storage';
 import { derivativeKey, readDerivativeManifest } from '../derivatives/manifest';
+import { captionText, MAX_TEXT_BYTES } from '../media/caption-text';
 import { toSearchDocument, type MediaText } from './document';
 import { searchEngine } from './engines';
 import { synonymGroups } from './synonyms';
 import type { SearchDocument, SearchIndex } from './types';
 
 export * from './types';
+export { captionText } from '../media/caption-text';
 export { toSearchDocument } from './document';
 export { SYNONYMS, synonymGroups } from './synonyms';
 export { EmbeddedSearchIndex } from './embedded';
@@ -33,16 +35,6 @@ export interface IndexSources {
   vocab: Vocabularies;
 }
 
-/** Transcripts and captions larger than this are indexed only up to it (search needs words, not every word). */
-const MAX_TEXT_BYTES = 2 * 1024 * 1024;
-
-/** Caption files (WebVTT, SRT) as plain text: cue numbers, timings and headers dropped. */
-export function captionText(raw: string): string {
-  return raw
-    .split(/\r?\n/)
-    .filter((line) => !/^(WEBVTT|NOTE\b|\d+$|[\d:.,]+\s*-->)/.test(line.trim()))
-    .join('\n');
-}
 
 /**
  * Text a record carries in its media: transcripts and captions from the
@@ -55,6 +47,7 @@ export async function readMediaText(records: RecordRepository, store: ObjectStor
   for (const media of record.media) {
     try {
       if ((media.kind === 'transcript' || media.kind === 'caption') && /^text\/|subrip|vtt/.test(media.type)) {
+        // Larger transcripts and captions are indexed only up to the bound (search needs words, not every word).
         const opened = await records.openFile(record.id, media.path, { range: { start: 0, end: MAX_TEXT_BYTES - 1 } });
         const chunks: Buffer[] = [];
         for await (const chunk of opened.body) chunks.push(Buffer.from(chunk as Uint8Array));
