@@ -5,6 +5,7 @@
  * one record from storage through the viewer-scoped reader: no endpoint
  * reads the whole store.
  */
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import type { Archive } from '../archive';
 import { ANONYMOUS, type Viewer } from '../access/policy';
@@ -13,6 +14,7 @@ import { coverageFromIndex } from '../catalog/coverage';
 import { loadInventory } from '../records/inventory-store';
 import { dublinCoreXml, toDublinCore } from '../interop/dublin-core';
 import { toCsv } from '../http/csv';
+import { httpError } from '../http/errors';
 import { BadCursorError, type SearchIndex } from '../search';
 import { queryFromParams } from '../search/url';
 import { json, problem, rateLimit, withEtag } from './http';
@@ -30,6 +32,8 @@ export function endpoint(handler: Handler): Handler {
     try {
       return await handler(archive, request, params);
     } catch (error) {
+      const answer = httpError(error);
+      if (answer.expected) return problem(answer.status, STATUS_CODES[answer.status] ?? 'Error', answer.text.en, { code: answer.code });
       console.error(error);
       return problem(500, 'Internal Server Error', 'The archive could not answer this request.');
     }

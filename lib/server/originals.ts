@@ -10,7 +10,7 @@
 import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Viewer } from '../access/policy';
 import type { Archive } from '../archive';
-import { RecordNotFoundError } from '../records/errors';
+import { httpError } from '../http/errors';
 import { routeSegments } from '../http/request-path';
 import { OPEN_CORS, notFound, serveStream, textResponse } from '../http/serve-object';
 
@@ -42,7 +42,7 @@ export async function serveOriginal(request: Request, viewer: Viewer, archive: P
       { visibility: isOpenToEveryone(record) ? 'public' : 'private', fileName: logicalPath.slice(logicalPath.lastIndexOf('/') + 1), download },
     );
   } catch (error) {
-    if (error instanceof RecordNotFoundError) return notFound(OPEN_CORS);
+    if (httpError(error).status === 404) return notFound(OPEN_CORS); // gone meanwhile
     throw error;
   }
 }

@@ -5,6 +5,7 @@
  * old one) and appends to the audit log.
  */
 import { mayPerform, type Action, type Viewer } from '../access/policy';
+import { ArchiveError } from '../errors';
 import { RecordBody, type HeritageRecord, type RecordStatus } from '../records/schema';
 import type { CreateInput, RecordRepository, StoredRecord, UpdateInput } from '../records/repository';
 import type { AuditLog } from './audit';
@@ -17,13 +18,21 @@ export type { Transition };
 const TARGET: Record<Transition, RecordStatus> = { submit: 'submitted', publish: 'published', return: 'draft', withdraw: 'withdrawn', restore: 'published' };
 const FROM: Record<Transition, RecordStatus[]> = { submit: ['draft'], publish: ['submitted'], return: ['submitted'], withdraw: ['published'], restore: ['withdrawn'] };
 
-export class ForbiddenError extends Error {
+export class ForbiddenError extends ArchiveError {
   constructor(readonly action: Action) {
-    super(`Bạn không có quyền thực hiện thao tác này (${action}) / You may not do this (${action})`);
+    super(`Bạn không có quyền thực hiện thao tác này (${action}) / You may not do this (${action})`, {
+      code: 'forbidden',
+      status: 403,
+      text: { vi: `Bạn không có quyền thực hiện thao tác này (${action})`, en: `You may not do this (${action})` },
+    });
   }
 }
 
-export class TransitionError extends Error {}
+export class TransitionError extends ArchiveError {
+  constructor(message: string) {
+    super(message, { code: 'transition-not-allowed', status: 409 });
+  }
+}
 
 export interface Actor {
   viewer: Viewer;
