@@ -5,7 +5,7 @@
  * seeking in audio and video, ETags from the SHA-512, and inline only when
  * its type is passive. Originals of records anyone may see (captions above
  * all) are readable from any origin, for IIIF viewers on other sites; see
- * serve-object.ts for the rules.
+ * lib/http/serve-object.ts for the rules.
  */
 import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Viewer } from '../access/policy';
