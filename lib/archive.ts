@@ -15,7 +15,7 @@
  */
 import { getConfig, type Config } from './config';
 import { catalogChanged } from './http/page-cache';
-import { derivableMedia, DerivativeWorker, enqueueDerivativesFor, mediaLimits, openJobQueue, type JobQueue } from './jobs';
+import { createDerivativeWorker, enqueueNewOriginals, newOriginals, openJobQueue, type DerivativeWorker, type JobQueue } from './jobs';
 import { RecordRepository } from './records/repository';
 import { loadVocabularies, type Vocabularies } from './records/vocabularies';
 import { indexableDocument, openSearchIndex, type SearchIndex } from './search';
@@ -72,9 +72,7 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
   const openJobs = (): ArchiveJobs => {
     if (jobs) return jobs;
     const queue = openJobQueue(config);
-    const worker = options.worker
-      ? new DerivativeWorker({ queue, store, records, limits: mediaLimits(config), concurrency: config.media.workers, ...(options.log ? { log: options.log } : {}) })
-      : undefined;
+    const worker = options.worker ? createDerivativeWorker({ config, store, records }, queue, options.log ? { log: options.log } : {}) : undefined;
     // A document's extracted text is searchable once its job is done: index the record again then.
     worker?.on((event) => {
       if (event.type !== 'done') return;
@@ -115,12 +113,12 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
       catalogChanged(); // pages kept for anonymous visitors are stale now
     }
   });
-  records.addListener(({ id, record, previous }) => {
-    // Same digest as in the previous version = already handled.
-    const before = new Set((previous?.media ?? []).map((m) => m.digest));
-    if (!derivableMedia(record).some((m) => !before.has(m.digest))) return; // nothing new: don't open the queue
+  records.addListener((event) => {
+    // A process that runs jobs starts its worker with its first commit (resuming jobs left queued, by it before a
+    // restart or by a CLI); one that only queues opens the queue when there is something new to queue.
+    if (!options.worker && newOriginals(event).length === 0) return;
     const { queue, worker } = openJobs();
-    const queued = enqueueDerivativesFor(queue, id, record, { maxAttempts: config.media.maxAttempts, only: (m) => !before.has(m.digest) });
+    const queued = enqueueNewOriginals(queue, event, config);
     if (queued.length) worker?.poke();
   });
   return archive;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import { z } from 'zod';
+import { ArchiveError } from './errors';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -149,10 +150,9 @@ export interface MediaConfig {
 }
 // ---- end media pipeline ----
 
-export class ConfigError extends Error {
+export class ConfigError extends ArchiveError {
   constructor(readonly variable: string, message: string) {
-    super(`Configuration error: ${variable} ${message}`);
-    this.name = 'ConfigError';
+    super(`Configuration error: ${variable} ${message}`, { code: 'config', status: 500 });
   }
 }
 

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { planAudio } from '../lib/media/audio';
-import { deriveMedia } from '../lib/media/derive';
+import { deriveMedia } from '../lib/derivatives/derive';
 import { ffmpegArgs, type FfmpegRun } from '../lib/media/ffmpeg';
 import { IIIF_ID_PLACEHOLDER, IMAGE_FORMATS, THUMBNAIL_SIZE, TILE_SIZE, encode, widthsFor } from '../lib/media/image';
 import { DEFAULT_LIMITS } from '../lib/media/limits';

@@ -8,7 +8,7 @@ import { alternatesFor } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
 import { ANONYMOUS } from '@/lib/access/policy';
 import { currentLunarMonth, thisMonthFacetValues } from '@/lib/records/festival-calendar';
-import { typeLabel } from '@/lib/records/labels';
+import { typeLabel } from '@/lib/catalog/labels';
 import { RECORD_TYPES, type HeritageRecord } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { currentCoverage } from '@/lib/server/coverage';

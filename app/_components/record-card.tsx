@@ -1,7 +1,7 @@
 /** One record in a list: type and communities, title in the page's language, a short description, and a picture when it has one. */
 import { Link } from '@/lib/i18n/link';
 import type { Locale } from '@/lib/i18n/routing';
-import { districtName, groupName, typeLabel } from '@/lib/records/labels';
+import { districtName, groupName, typeLabel } from '@/lib/catalog/labels';
 import type { HeritageRecord } from '@/lib/records/schema';
 import type { Vocabularies } from '@/lib/records/vocabularies';
 import type { Thumbnail } from '@/lib/server/thumbnails';

@@ -11,7 +11,7 @@ import { getTranslations } from 'next-intl/server';
 import { isWithheld, publicRecordFor } from '@/lib/access/consent';
 import type { Viewer } from '@/lib/access/policy';
 import type { Locale } from '@/lib/i18n/routing';
-import { groupName } from '@/lib/records/labels';
+import { groupName } from '@/lib/catalog/labels';
 import type { HeritageRecord } from '@/lib/records/schema';
 import type { Vocabularies } from '@/lib/records/vocabularies';
 

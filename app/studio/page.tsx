@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
 import { viewerOf } from '@/lib/auth/users';
-import { groupName, typeLabel } from '@/lib/records/labels';
+import { groupName, typeLabel } from '@/lib/catalog/labels';
 import type { RecordStatus } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { currentUser } from '@/lib/server/auth';

@@ -5,7 +5,7 @@
  * Staff, who keep the record, still see the name.
  *
  * The decision lives here and nowhere else. It is applied where records are
- * read (lib/access/reader.ts readVisible, lib/records/catalog.ts), so an
+ * read (lib/access/reader.ts readVisible, lib/catalog/catalog.ts), so an
  * output written tomorrow receives the withheld copy without knowing about
  * consent; the public formats (Dublin Core, citations, IIIF, the JSON API,
  * the search document) apply it again themselves, because some callers hand

@@ -5,15 +5,16 @@
  * one record from storage through the viewer-scoped reader: no endpoint
  * reads the whole store.
  */
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import type { Archive } from '../archive';
 import { ANONYMOUS, type Viewer } from '../access/policy';
 import { readVisible } from '../access/reader';
-import { coverageFromIndex } from '../records/coverage';
+import { coverageFromIndex } from '../catalog/coverage';
 import { loadInventory } from '../records/inventory-store';
-import { dublinCoreXml, toDublinCore } from '../records/dublin-core';
-import type { HeritageRecord } from '../records/schema';
+import { dublinCoreXml, toDublinCore } from '../interop/dublin-core';
 import { toCsv } from '../http/csv';
+import { httpError } from '../http/errors';
 import { BadCursorError, type SearchIndex } from '../search';
 import { queryFromParams } from '../search/url';
 import { json, problem, rateLimit, withEtag } from './http';
@@ -31,6 +32,8 @@ export function endpoint(handler: Handler): Handler {
     try {
       return await handler(archive, request, params);
     } catch (error) {
+      const answer = httpError(error);
+      if (answer.expected) return problem(answer.status, STATUS_CODES[answer.status] ?? 'Error', answer.text.en, { code: answer.code });
       console.error(error);
       return problem(500, 'Internal Server Error', 'The archive could not answer this request.');
     }
@@ -115,7 +118,7 @@ const KEEPER: Viewer = { kind: 'user', id: 'system:coverage', roles: ['admin'], 
 /**
  * Coverage of the inventory from the index's facet counts: an element is preserved when some record that is not
  * withdrawn holds it, published when some record the public may see does. Counts per element only, so an element
- * preserved in a restricted record counts without revealing it (lib/records/coverage.ts).
+ * preserved in a restricted record counts without revealing it (lib/catalog/coverage.ts).
  */
 /** The public figures: restricted records (community, sign-in only) count nowhere here; staff see theirs in the studio. */
 export function getCoverage(index: Pick<SearchIndex, 'list'>) {

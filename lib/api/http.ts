@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { clientAddress } from '../http/client-address';
+import { matchesEtag } from '../http/serve-object';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After, Link' };
 
@@ -18,8 +19,7 @@ export function problem(status: number, title: string, detail?: string, extra: R
 export function withEtag(request: Request, body: string, contentType = 'application/json; charset=utf-8', cacheControl = 'public, max-age=60'): Response {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const headers = { 'content-type': contentType, etag, 'cache-control': cacheControl, vary: 'Accept-Encoding', ...CORS };
-  const match = request.headers.get('if-none-match');
-  if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === '*')) {
+  if (matchesEtag(request.headers.get('if-none-match'), etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(body, { status: 200, headers });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AlreadyExistsError, NotFoundError, getJson, type ObjectStore } from '../storage';
+import { ArchiveError } from '../errors';
 import type { Role, Viewer } from '../access/policy';
 import { VocabularyId } from '../records/schema';
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from './password';
@@ -35,8 +36,16 @@ export const NewUser = User.pick({ username: true, displayName: true, email: tru
   password: z.string().min(MIN_PASSWORD_LENGTH, `password: at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
 });
 
-export class UserExistsError extends Error {}
-export class UserNotFoundError extends Error {}
+export class UserExistsError extends ArchiveError {
+  constructor(message: string) {
+    super(message, { code: 'user-exists', status: 409 });
+  }
+}
+export class UserNotFoundError extends ArchiveError {
+  constructor(message: string) {
+    super(message, { code: 'user-not-found', status: 404 });
+  }
+}
 
 export function viewerOf(user: User): Viewer {
   return { kind: 'user', id: user.username, roles: user.roles, communities: user.communities };

@@ -7,7 +7,7 @@
  */
 import { withholdNames } from '../access/consent';
 import { ANONYMOUS, maySeeRecord } from '../access/policy';
-import { groupName, label, typeLabel, type Lang } from '../records/labels';
+import { groupName, label, typeLabel, type Lang } from '../catalog/labels';
 import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
 import type { SearchIndex } from '../search/types';

@@ -133,7 +133,7 @@ function setDisposition(headers: Headers, options: ServeOptions): void {
 }
 
 /** If-None-Match holds our tag (a list, weak or strong: a GET compares weakly, RFC 9110 §13.1.2). */
-function matchesEtag(header: string | null, etag: string): boolean {
+export function matchesEtag(header: string | null, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);

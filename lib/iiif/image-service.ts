@@ -16,7 +16,7 @@
  *   info.json then says with `maxWidth` and `maxHeight` (so clients do not
  *   take `max` for the full resolution).
  */
-import type { DerivativeManifest } from '../media/manifest';
+import type { DerivativeManifest } from '../derivatives/manifest';
 
 export type ImageManifest = Extract<DerivativeManifest, { kind: 'image' }>;
 

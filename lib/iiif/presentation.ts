@@ -9,9 +9,9 @@
  * for lack of consent never reaches a label, summary or metadata value.
  */
 import { withholdNames } from '../access/consent';
-import type { DerivativeManifest } from '../media/manifest';
-import { derivativeUrl as derivativePath, fileUrl as filePath } from '../media/delivery';
-import { digestPrefix } from '../media/manifest';
+import type { DerivativeManifest } from '../derivatives/manifest';
+import { derivativeUrl as derivativePath, fileUrl as filePath } from '../derivatives/delivery';
+import { digestPrefix } from '../derivatives/manifest';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
 import { recordUrl } from '../i18n/paths';

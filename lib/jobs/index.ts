@@ -5,20 +5,20 @@
  *   const jobs = registerDerivativeJobs(archive);            // enqueue on every commit
  *   const jobs = registerDerivativeJobs(archive, { worker: true }); // …and run them in-process
  *   getJobState(jobs.queue, id); listJobs(jobs.queue, { recordId });
- *   readDerivativeManifest(archive.store, id, media)         // lib/media/manifest
+ *   readDerivativeManifest(archive.store, id, media)         // lib/derivatives/manifest
  */
 import type { Config } from '../config';
-import type { CommitListener, RecordRepository } from '../records/repository';
+import type { CommitEvent, CommitListener, RecordRepository } from '../records/repository';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { ObjectStore } from '../storage';
-import { DERIVABLE_KINDS } from '../media/derive';
+import { DERIVABLE_KINDS } from '../derivatives/derive';
 import type { MediaLimits } from '../media/limits';
 import { JobQueue, type JobState, type ListFilter } from './queue';
 import { DerivativeWorker } from './worker';
 
 export { JobQueue, jobId, JOB_STATES, type JobState, type JobStatus, type ListFilter } from './queue';
 export { DerivativeWorker, type WorkerEvent } from './worker';
-export { readDerivativeManifest, derivativePrefix, derivativeKey, type DerivativeManifest } from '../media/manifest';
+export { readDerivativeManifest, derivativePrefix, derivativeKey, type DerivativeManifest } from '../derivatives/manifest';
 
 export function mediaLimits(config: Pick<Config, 'media'>): MediaLimits {
   const { toolTimeoutMs, maxDurationSeconds, maxImagePixels, maxImageBytes } = config.media;
@@ -71,31 +71,52 @@ export interface RegisterOptions {
   log?: (line: string) => void;
 }
 
+/** What a worker and the commit step need of the archive. */
+export interface JobParts {
+  config: Pick<Config, 'media'>;
+  store: ObjectStore;
+  records: RecordRepository;
+}
+
+/** The one way to make a derivative worker from the archive's configuration (not started). */
+export function createDerivativeWorker(archive: JobParts, queue: JobQueue, options: { log?: (line: string) => void } = {}): DerivativeWorker {
+  return new DerivativeWorker({
+    queue,
+    store: archive.store,
+    records: archive.records,
+    limits: mediaLimits(archive.config),
+    concurrency: archive.config.media.workers,
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
+
+/** Originals of a committed version that are new or changed (same digest as in the previous version = already handled). */
+export function newOriginals(event: Pick<CommitEvent, 'record' | 'previous'>): MediaEntry[] {
+  return derivableMedia(event.record).filter(isNewIn(event));
+}
+
+function isNewIn(event: Pick<CommitEvent, 'previous'>): (media: MediaEntry) => boolean {
+  const before = new Set((event.previous?.media ?? []).map((m) => m.digest));
+  return (m) => !before.has(m.digest);
+}
+
+/** Queues the jobs of a committed version's new originals; the jobs queued. */
+export function enqueueNewOriginals(queue: JobQueue, event: Pick<CommitEvent, 'id' | 'record' | 'previous'>, config: Pick<Config, 'media'>): JobState[] {
+  return enqueueDerivativesFor(queue, event.id, event.record, { maxAttempts: config.media.maxAttempts, only: isNewIn(event) });
+}
+
 /**
  * Adds a commit listener that queues derivative jobs for originals that are
  * new or changed in the committed version (same digest = already handled).
  */
-export function registerDerivativeJobs(
-  archive: { config: Pick<Config, 'media'>; store: ObjectStore; records: RecordRepository },
-  options: RegisterOptions = {},
-): DerivativeJobs {
+export function registerDerivativeJobs(archive: JobParts, options: RegisterOptions = {}): DerivativeJobs {
   const queue = options.queue ?? openJobQueue(archive.config);
-  const worker = options.worker
-    ? new DerivativeWorker({
-        queue,
-        store: archive.store,
-        records: archive.records,
-        limits: mediaLimits(archive.config),
-        concurrency: archive.config.media.workers,
-        ...(options.log ? { log: options.log } : {}),
-      })
-    : undefined;
+  const worker = options.worker ? createDerivativeWorker(archive, queue, options.log ? { log: options.log } : {}) : undefined;
   // The repository cannot remove a listener: after close() it just does nothing.
   let closed = false;
-  const listener: CommitListener = ({ id, record, previous }) => {
+  const listener: CommitListener = (event) => {
     if (closed) return;
-    const before = new Set((previous?.media ?? []).map((m) => m.digest));
-    const queued = enqueueDerivativesFor(queue, id, record, { maxAttempts: archive.config.media.maxAttempts, only: (m) => !before.has(m.digest) });
+    const queued = enqueueNewOriginals(queue, event, archive.config);
     if (queued.length) worker?.poke();
   };
   archive.records.addListener(listener);

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { MediaEntry } from '../records/schema';
-import { PIPELINE_VERSION, derivativePrefix } from '../media/manifest';
+import { PIPELINE_VERSION, derivativePrefix } from '../derivatives/manifest';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATES)[number];

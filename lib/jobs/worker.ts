@@ -11,7 +11,7 @@
  */
 import type { RecordRepository } from '../records/repository';
 import type { ObjectStore } from '../storage';
-import { cleanAbandonedWorkDirs, deriveMedia, discardUnpublished } from '../media/derive';
+import { cleanAbandonedWorkDirs, deriveMedia, discardUnpublished } from '../derivatives/derive';
 import { MediaRefusedError } from '../media/errors';
 import type { MediaLimits } from '../media/limits';
 import type { ClaimedJob, JobQueue } from './queue';

@@ -16,7 +16,7 @@
  * re-exports.
  */
 import { fileTypeFromBuffer } from 'file-type/core';
-import type { MediaKind } from '../records/schema';
+import type { MediaKind } from './kinds';
 import { contentTypeFromName, DEFAULT_CONTENT_TYPE } from '../storage/content-type';
 
 export interface SniffedType {

@@ -15,7 +15,7 @@ import { hasNonXmlCharacters, xmlText } from '../http/xml-text';
 import { create } from 'xmlbuilder2';
 import { ANONYMOUS } from '../access/policy';
 import { withholdNames } from '../access/consent';
-import { appendDublinCore, toDublinCore } from '../records/dublin-core';
+import { appendDublinCore, toDublinCore } from '../interop/dublin-core';
 import type { HeritageRecord } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
 import { BadCursorError, type Facet, type ListEntry, type ListQuery, type SearchIndex } from '../search/types';

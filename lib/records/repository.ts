@@ -151,8 +151,16 @@ function toStream(body: Body): Readable {
 
 /** Told after a version is committed (search indexing, derivative jobs). A failing listener never undoes the commit. */
 export interface CommitListener {
-  /** `modified`: when the version was committed (the record's new datestamp). */
-  (event: { id: string; record: HeritageRecord; version: number; modified: string; previous?: HeritageRecord }): void | Promise<void>;
+  (event: CommitEvent): void | Promise<void>;
+}
+
+/** A committed version. `modified`: when it was committed (the record's new datestamp); `previous`: the head before it. */
+export interface CommitEvent {
+  id: string;
+  record: HeritageRecord;
+  version: number;
+  modified: string;
+  previous?: HeritageRecord;
 }
 
 export interface RepositoryOptions {
@@ -269,6 +277,28 @@ export class RecordRepository {
     const path = digest ? inventory.manifest[digest]?.[0] : undefined;
     if (!digest || !path) throw new NotFoundError(`record ${id} has no file ${logicalPath}`, logicalPath);
     return { ...(await this.store.get(`${objectRoot(id)}/${path}`, options.range)), digest };
+  }
+
+  /**
+   * Streams the content stored under a SHA-512 digest in the record's head
+   * inventory (an original as kept, whatever its logical path), or
+   * undefined when the record holds no such content. Callers outside this
+   * folder read originals through here, never by OCFL paths.
+   */
+  async openContent(id: string, digest: string): Promise<(GetResult & { contentPath: string }) | undefined> {
+    const inventory = await this.readInventory(id);
+    const contentPath = inventory?.manifest[digest]?.[0];
+    if (!contentPath) return undefined;
+    return { ...(await this.store.get(`${objectRoot(id)}/${contentPath}`)), contentPath };
+  }
+
+  /** A version's files (record.json and the originals) as logical path → SHA-512 digest; the head by default. */
+  async versionState(id: string, version?: number): Promise<Map<string, string>> {
+    const inventory = await this.readInventory(id);
+    if (!inventory) throw new RecordNotFoundError(id);
+    const versionKey = version ? versionName(version) : inventory.head;
+    if (!inventory.versions[versionKey]) throw new RecordNotFoundError(`${id} version ${version}`);
+    return stateOf(inventory, versionKey);
   }
 
   /** Every claimed record id, in order. Ids whose creation never completed have no inventory: get() returns undefined. */

@@ -5,6 +5,7 @@
  * valid everywhere.
  */
 import { z } from 'zod';
+import { MEDIA_KINDS } from '../media/kinds';
 
 export const RECORD_TYPES = [
   'festival',
@@ -39,8 +40,7 @@ export const PERSON_ROLES = [
 ] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
-export const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'caption', 'transcript', 'other'] as const;
-export type MediaKind = (typeof MEDIA_KINDS)[number];
+export { MEDIA_KINDS, type MediaKind } from '../media/kinds';
 
 /** Record ids: 8 characters of Crockford base32 (no i, l, o, u), short enough to read aloud. */
 export const RECORD_ID_PATTERN = /^[0-9abcdefghjkmnpqrstvwxyz]{8}$/;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { LanguageCode, LocalizedText, LocalizedTitle, RECORD_TYPES, VocabularyId, DOCUMENT_KINDS } from './schema';
-import type { RecordBody } from './schema';
+import type { Place, RecordBody } from './schema';
 
 export const EthnicGroup = z.object({
   id: VocabularyId,
@@ -116,4 +116,12 @@ export function checkRecordVocabulary(record: RecordBody, vocab: Vocabularies): 
     problems.push(`inventoryElement: unknown inventory element "${record.inventoryElement}"`);
   }
   return problems;
+}
+
+/** The place's own coordinates, else its district's (approximate, from a map); undefined when neither is known. */
+export function placeCoordinates(vocab: Vocabularies, place: Place): { lat: number; lon: number } | undefined {
+  const district = vocab.districts.find((d) => d.id === place.district);
+  const lat = place.lat ?? district?.lat;
+  const lon = place.lon ?? district?.lon;
+  return lat !== undefined && lon !== undefined ? { lat, lon } : undefined;
 }

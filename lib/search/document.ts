@@ -10,9 +10,8 @@
  */
 import { redactorFor, withholdNames } from '../access/consent';
 import { ANONYMOUS, maySeeRecord, recordAccessTokens } from '../access/policy';
-import { placeCoordinates } from '../records/places';
 import type { HeritageRecord, Place } from '../records/schema';
-import type { Vocabularies } from '../records/vocabularies';
+import { placeCoordinates, type Vocabularies } from '../records/vocabularies';
 import { groupNames } from './synonyms';
 import { fold } from './text';
 import { TOMBSTONE_TOKEN, type Facet, type SearchDocument, type TextField } from './types';

@@ -5,19 +5,19 @@
  *   indexableDocument(...)                record (+ its text media) → document
  */
 import type { Config } from '../config';
-import type { Archive } from '../archive';
 import type { RecordRepository } from '../records/repository';
 import type { HeritageRecord } from '../records/schema';
 import { loadVocabularies, type Vocabularies } from '../records/vocabularies';
 import { getBuffer, NotFoundError, type ObjectStore } from '../storage';
-import { derivativeKey, readDerivativeManifest } from '../media/manifest';
+import { derivativeKey, readDerivativeManifest } from '../derivatives/manifest';
+import { captionText, MAX_TEXT_BYTES } from '../media/caption-text';
 import { toSearchDocument, type MediaText } from './document';
-import { EmbeddedSearchIndex } from './embedded';
-import { MeilisearchIndex } from './meilisearch';
+import { searchEngine } from './engines';
 import { synonymGroups } from './synonyms';
 import type { SearchDocument, SearchIndex } from './types';
 
 export * from './types';
+export { captionText } from '../media/caption-text';
 export { toSearchDocument } from './document';
 export { SYNONYMS, synonymGroups } from './synonyms';
 export { EmbeddedSearchIndex } from './embedded';
@@ -25,25 +25,16 @@ export { MeilisearchIndex } from './meilisearch';
 
 /** The configured engine. Vocabularies (for community-name synonyms, see synonyms.ts) are read from CONTENT_DIR unless given. */
 export async function openSearchIndex(config: Config, vocab: Vocabularies = loadVocabularies(config.contentDir)): Promise<SearchIndex> {
-  const synonyms = synonymGroups(vocab);
-  if (config.search.driver === 'meilisearch') {
-    const index = new MeilisearchIndex({ host: config.search.host, apiKey: config.search.apiKey, index: config.search.index, synonyms });
-    await index.ensureSettings();
-    return index;
-  }
-  return EmbeddedSearchIndex.open({ dir: config.search.dir, synonyms });
+  return searchEngine(config.search, synonymGroups(vocab)).open();
 }
 
-/** Transcripts and captions larger than this are indexed only up to it (search needs words, not every word). */
-const MAX_TEXT_BYTES = 2 * 1024 * 1024;
-
-/** Caption files (WebVTT, SRT) as plain text: cue numbers, timings and headers dropped. */
-export function captionText(raw: string): string {
-  return raw
-    .split(/\r?\n/)
-    .filter((line) => !/^(WEBVTT|NOTE\b|\d+$|[\d:.,]+\s*-->)/.test(line.trim()))
-    .join('\n');
+/** What a record's document is made from: the record, its stored media text, the vocabularies. */
+export interface IndexSources {
+  records: RecordRepository;
+  store: ObjectStore;
+  vocab: Vocabularies;
 }
+
 
 /**
  * Text a record carries in its media: transcripts and captions from the
@@ -56,6 +47,7 @@ export async function readMediaText(records: RecordRepository, store: ObjectStor
   for (const media of record.media) {
     try {
       if ((media.kind === 'transcript' || media.kind === 'caption') && /^text\/|subrip|vtt/.test(media.type)) {
+        // Larger transcripts and captions are indexed only up to the bound (search needs words, not every word).
         const opened = await records.openFile(record.id, media.path, { range: { start: 0, end: MAX_TEXT_BYTES - 1 } });
         const chunks: Buffer[] = [];
         for await (const chunk of opened.body) chunks.push(Buffer.from(chunk as Uint8Array));
@@ -78,7 +70,7 @@ export async function readMediaText(records: RecordRepository, store: ObjectStor
 }
 
 /** A record's document, from its head version as read from storage (`modified`: that version's commit time). */
-export async function indexableDocument(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, stored: { record: HeritageRecord; modified: string }): Promise<SearchDocument> {
+export async function indexableDocument(archive: IndexSources, stored: { record: HeritageRecord; modified: string }): Promise<SearchDocument> {
   return toSearchDocument(stored.record, archive.vocab, await readMediaText(archive.records, archive.store, stored.record), { modified: stored.modified });
 }
 
@@ -88,7 +80,7 @@ export async function indexableDocument(archive: Pick<Archive, 'records' | 'stor
  * in the index for staff; their access tokens hide them from everyone else.
  * A failure is reported by the repository and repaired by `npm run reindex`.
  */
-export function registerSearchIndexing(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, index: SearchIndex): void {
+export function registerSearchIndexing(archive: IndexSources, index: SearchIndex): void {
   archive.records.addListener(async ({ record, modified }) => {
     await index.upsert([await indexableDocument(archive, { record, modified })]);
   });

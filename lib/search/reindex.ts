@@ -12,37 +12,15 @@
  * moved to the new index), the old one is asked again for changes that
  * landed in between.
  */
-import type { Archive } from '../archive';
 import { scanRecords } from '../records/scan';
 import type { Config } from '../config';
 import { synonymGroups } from './document';
-import { EmbeddedSearchIndex } from './embedded';
-import { indexableDocument } from './index';
-import { MeilisearchIndex } from './meilisearch';
-import type { Viewer } from '../access/policy';
-import type { SearchDocument, SearchIndex } from './types';
-
-/** Sees every record (admins pass every protocol and see unpublished work): for catching up, never for showing. */
-const ARCHIVIST: Viewer = { kind: 'user', id: 'reindex', roles: ['admin'], communities: [] };
-/** Commit times are taken before the index is written: look this far back for changes. */
-const CLOCK_SLACK_MS = 60_000;
-/** How long processes take to notice a swapped-in embedded index (its swap check runs at most every second). */
-const SWAP_SETTLE_MS = 1500;
-
-/** Ids of records the index saw committed at or after `since` (ms). */
-async function changedSince(index: Pick<SearchIndex, 'list'>, since: number): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await index.list({ viewer: ARCHIVIST, sort: 'modified-asc', modified: { from: new Date(since).toISOString() }, limit: 1000, tombstones: true, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.entries.map((e) => e.id));
-    cursor = page.next;
-  } while (cursor);
-  return ids;
-}
+import { searchEngine } from './engines';
+import { indexableDocument, type IndexSources } from './index';
+import type { SearchDocument } from './types';
 
 /** The documents of these records, read again from storage. */
-async function documentsOf(archive: Pick<Archive, 'records' | 'store' | 'vocab'>, ids: string[], progress: ReindexProgress): Promise<SearchDocument[]> {
+async function documentsOf(archive: IndexSources, ids: string[], progress: ReindexProgress): Promise<SearchDocument[]> {
   const docs: SearchDocument[] = [];
   for (const id of ids) {
     try {
@@ -68,7 +46,7 @@ export interface ReindexOptions {
 }
 
 /** Every claimed id; counted first so the progress bar has a total (listing keys is cheap next to reading records). */
-async function countIds(archive: Pick<Archive, 'records'>): Promise<number> {
+async function countIds(archive: Pick<IndexSources, 'records'>): Promise<number> {
   let n = 0;
   for await (const _ of archive.records.ids()) n++;
   return n;
@@ -76,7 +54,7 @@ async function countIds(archive: Pick<Archive, 'records'>): Promise<number> {
 
 /** Streams documents for every record in storage, in batches. */
 async function* documentBatches(
-  archive: Pick<Archive, 'records' | 'store' | 'vocab'>,
+  archive: IndexSources,
   progress: ReindexProgress,
   batchSize: number,
   onProgress?: (p: ReindexProgress) => void,
@@ -101,43 +79,14 @@ async function* documentBatches(
   if (batch.length) yield batch;
 }
 
-export async function reindex(archive: Pick<Archive, 'records' | 'store' | 'vocab'> & { config: Config }, options: ReindexOptions = {}): Promise<ReindexProgress> {
+export async function reindex(archive: IndexSources & { config: Config }, options: ReindexOptions = {}): Promise<ReindexProgress> {
   const batchSize = options.batchSize ?? 500;
   const progress: ReindexProgress = { done: 0, total: await countIds(archive), failed: [] };
   options.onProgress?.(progress);
-  const synonyms = synonymGroups(archive.vocab);
-  const search = archive.config.search;
-  if (search.driver === 'meilisearch') {
-    await MeilisearchIndex.rebuild({ host: search.host, apiKey: search.apiKey, index: search.index, synonyms }, async (builder) => {
-      for await (const batch of documentBatches(archive, progress, batchSize, options.onProgress)) await builder.upsert(batch);
-    });
-    return progress;
-  }
-  const startedAt = Date.now() - CLOCK_SLACK_MS;
-  // The live index as it is now: it keeps its file after the swap, so it can be asked what landed in it meanwhile.
-  const live = EmbeddedSearchIndex.open({ dir: search.dir, synonyms, swapCheckMs: Number.POSITIVE_INFINITY });
-  const builder = EmbeddedSearchIndex.build({ dir: search.dir, synonyms });
-  try {
-    for await (const batch of documentBatches(archive, progress, batchSize, options.onProgress)) builder.upsertSync(batch);
-    const caughtUpAt = Date.now() - CLOCK_SLACK_MS;
-    builder.upsertSync(await documentsOf(archive, await changedSince(live, startedAt), progress));
-    const name = builder.publish({ retire: false });
-    await new Promise((resolve) => setTimeout(resolve, SWAP_SETTLE_MS));
-    const late = await changedSince(live, caughtUpAt);
-    if (late.length) {
-      const current = EmbeddedSearchIndex.open({ dir: search.dir, synonyms });
-      try {
-        await current.upsert(await documentsOf(archive, late, progress));
-      } finally {
-        await current.close();
-      }
-    }
-    await live.close();
-    EmbeddedSearchIndex.retire(search.dir, name);
-  } catch (error) {
-    if (!builder.isClosed) builder.discard();
-    await live.close();
-    throw error;
-  }
+  const source = {
+    batches: () => documentBatches(archive, progress, batchSize, options.onProgress),
+    documentsOf: (ids: string[]) => documentsOf(archive, ids, progress),
+  };
+  await searchEngine(archive.config.search, synonymGroups(archive.vocab)).rebuild(source);
   return progress;
 }

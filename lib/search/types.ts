@@ -6,6 +6,7 @@
  */
 import type { Viewer } from '../access/policy';
 import type { HeritageRecord, RecordStatus, RecordType } from '../records/schema';
+import { ArchiveError } from '../errors';
 
 /**
  * Facets a query can count and filter on. accessLevel and status are shown to staff only. The ones after `status`
@@ -245,9 +246,8 @@ export interface ListPage {
 export const MAX_LIST_SIZE = 1000;
 
 /** A cursor the engine did not make (or made for another order): the caller's request is wrong (HTTP 400). */
-export class BadCursorError extends Error {
+export class BadCursorError extends ArchiveError {
   constructor() {
-    super('invalid or expired cursor');
-    this.name = 'BadCursorError';
+    super('invalid or expired cursor', { code: 'bad-cursor', status: 400 });
   }
 }

@@ -1,19 +1,19 @@
 /**
  * Coverage of the inventory for the web server. Requests answer from the
- * search index's aggregations (lib/records/coverage.ts: coverageFromIndex),
+ * search index's aggregations (lib/catalog/coverage.ts: coverageFromIndex),
  * at the same cost whatever the archive's size; the *audit* rebuilds the
  * figures from every record in storage (a whole-store scan: an admin's
  * explicit `?audit=1` only) and compares.
  */
 import 'server-only';
-import { listAllRecords } from '../records/catalog';
-import { computeCoverage, coverageDifferences, coverageFromIndex, type Coverage, type CoverageAudience } from '../records/coverage';
+import { listAllRecords } from '../catalog/catalog';
+import { computeCoverage, coverageDifferences, coverageFromIndex, type Coverage, type CoverageAudience } from '../catalog/coverage';
 import { loadInventory } from '../records/inventory-store';
 import type { HeritageRecord } from '../records/schema';
 import { getArchive } from './archive';
 import { getSearchIndex } from './search';
 
-export type { CoverageAudience } from '../records/coverage';
+export type { CoverageAudience } from '../catalog/coverage';
 
 async function inventory() {
   const { vocab, store } = getArchive();

@@ -13,7 +13,7 @@ import type { Archive } from '../archive';
 import { levelZeroImage, levelZeroInfo } from '../iiif/image-service';
 import { routeSegments } from '../http/request-path';
 import { OPEN_CORS, notFound, serveObject, textResponse } from '../http/serve-object';
-import { MANIFEST_FILE, digestPrefix, readDerivativeManifest } from '../media/manifest';
+import { MANIFEST_FILE, digestPrefix, readDerivativeManifest } from '../derivatives/manifest';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 
 export interface DerivativeAccess {

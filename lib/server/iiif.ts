@@ -1,6 +1,6 @@
 import 'server-only';
 import { yieldsCanvas } from '../iiif/presentation';
-import { readDerivativeManifest, type DerivativeManifest } from '../media/manifest';
+import { readDerivativeManifest, type DerivativeManifest } from '../derivatives/manifest';
 import type { HeritageRecord } from '../records/schema';
 import { getArchive } from './archive';
 

@@ -1,7 +1,7 @@
 /** The small picture that stands for a record in lists and cards, from its derivatives. */
 import 'server-only';
-import { closestJpeg, derivativeUrl } from '../media/delivery';
-import { readDerivativeManifest } from '../media/manifest';
+import { closestJpeg, derivativeUrl } from '../derivatives/delivery';
+import { readDerivativeManifest } from '../derivatives/manifest';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import { getArchive } from './archive';
 

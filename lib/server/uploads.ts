@@ -5,15 +5,11 @@ import { createUploadServer } from '../uploads/tus';
 import { getArchive } from './archive';
 import { getAuth } from './auth';
 import { getWorkflow } from './workflow';
-import { getSearchIndex } from './search';
-import { getDerivativeJobs } from './jobs';
 
 let server: Server | undefined;
 
 export function getUploadServer(): Server {
-  // Uploads commit new versions: the search index must be listening.
-  void getSearchIndex();
-  getDerivativeJobs();
+  // Uploads commit new versions; the archive's after-commit work (index, derivative jobs) is wired in openArchive.
   server ??= createUploadServer(getArchive(), getAuth(), getWorkflow());
   return server;
 }

@@ -8,8 +8,6 @@ import { clientAddress } from '../http/client-address';
 import { AuditLog } from '../workflow/audit';
 import { Workflow, type Actor } from '../workflow/transitions';
 import { getArchive } from './archive';
-import { getSearchIndex } from './search';
-import { getDerivativeJobs } from './jobs';
 import { currentUser } from './auth';
 
 let workflow: Workflow | undefined;
@@ -25,16 +23,14 @@ export function getWorkflow(): Workflow {
  * sign-in. Every studio action starts here, so this is also where an action
  * proves it was sent from our own pages: proxy.ts refuses foreign requests
  * first, but large multipart posts (bulk import) bypass it so that their
- * bodies are not buffered twice. Opens the search index first, so this
- * process's commits update it.
+ * bodies are not buffered twice. (What a commit sets off, indexing and
+ * derivative jobs, is wired once in openArchive, lib/archive.ts.)
  */
 export async function requireActor(): Promise<Actor> {
   const h = await headers();
   const { config } = getArchive();
   const reached = `${h.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${h.get('host') ?? 'invalid.invalid'}/`;
   if (!isSameOrigin({ method: 'POST', url: reached, headers: h }, config.siteUrl)) redirect('/studio/login?error=origin');
-  await getSearchIndex();
-  getDerivativeJobs();
   const user = await currentUser();
   if (!user) redirect('/studio/login');
   return { viewer: viewerOf(user), name: user.username, address: clientAddress(h, config) };

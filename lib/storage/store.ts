@@ -3,6 +3,7 @@
  * implementations (a local folder and S3-compatible buckets) pass the same
  * contract suite (tests/contract/object-store.contract.ts).
  */
+import { ArchiveError, type ErrorKind } from '../errors';
 import type { Readable } from 'node:stream';
 
 export type Body = Buffer | Uint8Array | string | Readable;
@@ -69,18 +70,29 @@ export interface ObjectStore {
   readBytes?(key: string): Promise<Buffer>;
 }
 
-export class StoreError extends Error {
-  constructor(message: string, readonly key?: string) {
-    super(message);
-    this.name = new.target.name;
+export class StoreError extends ArchiveError {
+  constructor(message: string, readonly key?: string, kind: ErrorKind = { code: 'store-failed', status: 500 }) {
+    super(message, kind);
   }
 }
-export class NotFoundError extends StoreError {}
-export class AlreadyExistsError extends StoreError {}
-export class InvalidKeyError extends StoreError {}
+export class NotFoundError extends StoreError {
+  constructor(message: string, key?: string) {
+    super(message, key, { code: 'not-found', status: 404 });
+  }
+}
+export class AlreadyExistsError extends StoreError {
+  constructor(message: string, key?: string) {
+    super(message, key, { code: 'already-exists', status: 409 });
+  }
+}
+export class InvalidKeyError extends StoreError {
+  constructor(message: string, key?: string) {
+    super(message, key, { code: 'invalid-key', status: 400 });
+  }
+}
 export class RangeNotSatisfiableError extends StoreError {
   constructor(message: string, key: string, readonly size: number) {
-    super(message, key);
+    super(message, key, { code: 'range-not-satisfiable', status: 416 });
   }
 }
 

@@ -1,8 +1,7 @@
-/** Coverage and audit exports as CSV, through the one CSV writer (BOM, cells that cannot run as formulas). */
+/** The coverage export as CSV (the audit log's is lib/workflow/audit.ts), through the one CSV writer (BOM, cells that cannot run as formulas). */
 import { toCsv, type CsvCell } from '../http/csv';
-import type { Coverage } from '../records/coverage';
+import type { Coverage } from '../catalog/coverage';
 import type { Vocabularies } from '../records/vocabularies';
-import type { AuditEvent } from '../workflow/audit';
 
 export function coverageCsv(coverage: Coverage, vocab: Vocabularies): string {
   const rows: CsvCell[][] = [['nhóm / group', 'mục / key', 'tên / name', 'tổng / total', 'đã ghi / recorded', 'đã công bố / published', '% lưu giữ / preserved', '% công bố / published']];
@@ -15,9 +14,4 @@ export function coverageCsv(coverage: Coverage, vocab: Vocabularies): string {
   rows.push(['element', 'id', 'tên / name', 'loại / type', 'trạng thái / state', 'cộng đồng / communities', 'huyện / districts']);
   for (const e of coverage.elements) rows.push(['element', e.id, e.name.vi, e.type, e.state, e.ethnicGroups.join(';'), e.districts.join(';')]);
   return toCsv(rows);
-}
-
-export function auditCsv(events: AuditEvent[]): string {
-  // Comments are typed by staff and the address comes from the request: both are text to neutralise.
-  return toCsv([['at', 'actor', 'action', 'record', 'version', 'comment', 'address'], ...events.map((e) => [e.at, e.actor, e.action, e.recordId ?? '', e.version ?? '', e.comment ?? '', e.address ?? ''])]);
 }

@@ -7,10 +7,9 @@
  */
 import type { Role } from '../access/policy';
 import type { JobStatus } from '../jobs/queue';
-import type { ElementState } from '../records/coverage';
+import type { ElementState } from '../catalog/coverage';
 import type { RecordStatus } from '../records/schema';
-import { readWorkflowMessage } from '../workflow/review';
-import type { Transition } from '../workflow/transitions';
+import { readWorkflowMessage, type Transition } from '../records/version-message';
 import { isEditorField, readingLabel } from './editor-vocab';
 
 export const STATUS_WORDS: Record<RecordStatus, string> = {

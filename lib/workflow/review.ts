@@ -15,16 +15,9 @@ import { headNumber, versionNumber } from '../records/ocfl';
 import type { RecordRepository, StoredRecord, VersionSummary } from '../records/repository';
 import type { RecordStatus } from '../records/schema';
 import { BadCursorError, type ListEntry, type ListQuery, type SearchIndex } from '../search/types';
-import type { Transition } from './transitions';
+import { readWorkflowMessage } from '../records/version-message';
 
-const WORKFLOW_MESSAGE = /^(submit|publish|return|withdraw|restore)(?:: ([\s\S]+))?$/;
-
-/** A version message written by Workflow.transition ("return: Thiếu ảnh"), read back; undefined for any other message. */
-export function readWorkflowMessage(message: string | undefined): { transition: Transition; comment?: string } | undefined {
-  const m = message === undefined ? null : WORKFLOW_MESSAGE.exec(message);
-  if (!m) return undefined;
-  return m[2] === undefined ? { transition: m[1] as Transition } : { transition: m[1] as Transition, comment: m[2] };
-}
+export { readWorkflowMessage };
 
 export interface Submission {
   stored: StoredRecord;

@@ -5,23 +5,34 @@
  * old one) and appends to the audit log.
  */
 import { mayPerform, type Action, type Viewer } from '../access/policy';
+import { ArchiveError } from '../errors';
 import { RecordBody, type HeritageRecord, type RecordStatus } from '../records/schema';
 import type { CreateInput, RecordRepository, StoredRecord, UpdateInput } from '../records/repository';
 import type { AuditLog } from './audit';
-import { diffRecord, summarizeChange } from './record-diff';
+import { diffRecord, summarizeChange } from '../studio/record-diff';
 
-export type Transition = 'submit' | 'publish' | 'return' | 'withdraw' | 'restore';
+import type { Transition } from '../records/version-message';
+
+export type { Transition };
 
 const TARGET: Record<Transition, RecordStatus> = { submit: 'submitted', publish: 'published', return: 'draft', withdraw: 'withdrawn', restore: 'published' };
 const FROM: Record<Transition, RecordStatus[]> = { submit: ['draft'], publish: ['submitted'], return: ['submitted'], withdraw: ['published'], restore: ['withdrawn'] };
 
-export class ForbiddenError extends Error {
+export class ForbiddenError extends ArchiveError {
   constructor(readonly action: Action) {
-    super(`Bạn không có quyền thực hiện thao tác này (${action}) / You may not do this (${action})`);
+    super(`Bạn không có quyền thực hiện thao tác này (${action}) / You may not do this (${action})`, {
+      code: 'forbidden',
+      status: 403,
+      text: { vi: `Bạn không có quyền thực hiện thao tác này (${action})`, en: `You may not do this (${action})` },
+    });
   }
 }
 
-export class TransitionError extends Error {}
+export class TransitionError extends ArchiveError {
+  constructor(message: string) {
+    super(message, { code: 'transition-not-allowed', status: 409 });
+  }
+}
 
 export interface Actor {
   viewer: Viewer;
@@ -123,7 +134,7 @@ function canonicalJson(value: unknown): string {
 /**
  * What an edit changed, one Vietnamese line per field, for the audit log
  * ("Tên (tiếng Anh): “a” → “b”", "Tệp gốc: thêm a.jpg"). The structured
- * diff the studio shows is lib/workflow/record-diff.ts; the log has no
+ * diff the studio shows is lib/studio/record-diff.ts; the log has no
  * vocabularies at hand, so codes stay codes there (stable, unlike labels).
  */
 export function diffRecords(before: HeritageRecord, after: HeritageRecord): string[] {

@@ -28,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { maySeeRecord, type Viewer } from '@/lib/access/policy';
 import { isOpenToEveryone } from '@/lib/access/reader';
 import { UserStore } from '@/lib/auth/users';
-import { listAllRecords } from '@/lib/records/catalog';
+import { listAllRecords } from '@/lib/catalog/catalog';
 import { RecordRepository } from '@/lib/records/repository';
 import { RECORD_TYPES } from '@/lib/records/schema';
 import { LocalObjectStore } from '@/lib/storage/local';

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '@/lib/config';
 import { DerivativeWorker, JobQueue, enqueueDerivativesFor, getJobState, jobId, listJobs, mediaLimits, registerDerivativeJobs, type WorkerEvent } from '@/lib/jobs';
 import { backoffMs } from '@/lib/jobs/worker';
-import { deriveMedia } from '@/lib/media/derive';
-import { readDerivativeManifest } from '@/lib/media/manifest';
+import { deriveMedia } from '@/lib/derivatives/derive';
+import { readDerivativeManifest } from '@/lib/derivatives/manifest';
 import type { MediaEntry } from '@/lib/records/schema';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportBag } from '@/lib/records/bagit';
+import { exportBag } from '@/lib/interop/bagit';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
 let archive: TempArchive;
@@ -78,7 +78,7 @@ describe('BagIt export', () => {
 
 describe('BagIt zip download', () => {
   it('zips the bag under one top folder, every payload file intact', async () => {
-    const { bagZip } = await import('@/lib/records/bag-zip');
+    const { bagZip } = await import('@/lib/interop/bag-zip');
     const { loadVocabularies } = await import('@/lib/records/vocabularies');
     const photo = randomBytes(5000);
     const { record } = await archive.records.create({ body: sampleBody(), files: [{ name: 'a.jpg', body: photo, contentType: 'image/jpeg', kind: 'image' }], user: operator });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citeRecord, escapeBibtex } from '@/lib/records/citation';
+import { citeRecord, escapeBibtex } from '@/lib/interop/citation';
 import { HeritageRecord, type HeritageRecordInput } from '@/lib/records/schema';
 
 const consent = { given: true };

@@ -3,13 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeCoverage, coverageDifferences, coverageFromIndex } from '@/lib/records/coverage';
+import { computeCoverage, coverageDifferences, coverageFromIndex } from '@/lib/catalog/coverage';
 import { toSearchDocument } from '@/lib/search/document';
 import { EmbeddedSearchIndex } from '@/lib/search/embedded';
 import type { ListQuery, SearchIndex } from '@/lib/search/types';
 import { HeritageRecord, type RecordBodyInput } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
-import { auditCsv, coverageCsv } from '@/lib/studio/coverage-csv';
+import { coverageCsv } from '@/lib/studio/coverage-csv';
+import { auditCsv } from '@/lib/workflow/audit';
 import { ROOT } from '../helpers/cli';
 import { sampleBody } from '../helpers/temp-archive';
 

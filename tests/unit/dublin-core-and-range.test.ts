@@ -2,7 +2,7 @@ import path from 'node:path';
 import { convert } from 'xmlbuilder2';
 import { describe, expect, it } from 'vitest';
 import { parseRange } from '@/lib/http/range';
-import { dublinCoreXml, toDublinCore } from '@/lib/records/dublin-core';
+import { dublinCoreXml, toDublinCore } from '@/lib/interop/dublin-core';
 import { HeritageRecord } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';

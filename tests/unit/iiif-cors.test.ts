@@ -16,7 +16,7 @@ import { ANONYMOUS, type Viewer } from '@/lib/access/policy';
 import type { Archive } from '@/lib/archive';
 import { parseConfig } from '@/lib/config';
 import { IIIF_ID_PLACEHOLDER } from '@/lib/media/image';
-import { digestPrefix } from '@/lib/media/manifest';
+import { digestPrefix } from '@/lib/derivatives/manifest';
 import type { MediaEntry } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';

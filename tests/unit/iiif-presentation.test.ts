@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Archive } from '@/lib/archive';
 import { parseConfig } from '@/lib/config';
-import { PIPELINE_VERSION, manifestKey, type ManifestBody } from '@/lib/media/manifest';
+import { PIPELINE_VERSION, manifestKey, type ManifestBody } from '@/lib/derivatives/manifest';
 import type { MediaEntry } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { ROOT } from '../helpers/cli';

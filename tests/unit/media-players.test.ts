@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentsOf, audioSources, captionLanguage, cuePlainText, formatBytes, srcSet, waveformPath } from '@/app/_components/media/media-helpers';
-import { closestJpeg, derivativeUrl, fileUrl, iiifInfoUrl, largestJpeg } from '@/lib/media/delivery';
+import { closestJpeg, derivativeUrl, fileUrl, iiifInfoUrl, largestJpeg } from '@/lib/derivatives/delivery';
 import { cueIndexAt, formatTime, shouldUseHlsJs } from '@/app/_components/media/shared';
 import type { AudioRendition } from '@/lib/media/audio';
 import type { ImageRendition } from '@/lib/media/image';

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveMedia } from '@/lib/media/derive';
+import { deriveMedia } from '@/lib/derivatives/derive';
 import { MediaRefusedError } from '@/lib/media/errors';
 import { ffmpegArgs, runFfmpeg } from '@/lib/media/ffmpeg';
 import { DEFAULT_LIMITS } from '@/lib/media/limits';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeritageRecord, type HeritageRecordInput, type MediaEntry } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
-import { diffRecord, recordValueWords, summarizeChange, type FieldChange } from '@/lib/workflow/record-diff';
+import { diffRecord, recordValueWords, summarizeChange, type FieldChange } from '@/lib/studio/record-diff';
 import { sampleBody } from '../helpers/temp-archive';
 
 const vocab = loadVocabularies(path.join(import.meta.dirname, '..', '..', 'content'));

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Archive } from '@/lib/archive';
 import { parseConfig } from '@/lib/config';
 import { recordHasCanvas } from '@/lib/iiif/presentation';
-import { PIPELINE_VERSION, manifestKey, type DerivativeManifest, type ManifestBody } from '@/lib/media/manifest';
+import { PIPELINE_VERSION, manifestKey, type DerivativeManifest, type ManifestBody } from '@/lib/derivatives/manifest';
 import type { HeritageRecord, MediaEntry, RecordBodyInput } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { EmbeddedSearchIndex } from '@/lib/search/embedded';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, type Viewer } from '@/lib/access/policy';
-import { CANDIDATES_PER_QUERY, relatedFromIndex, relatedRecords, relatedness, similarityFilters } from '@/lib/records/related';
+import { CANDIDATES_PER_QUERY, relatedFromIndex, relatedRecords, relatedness, similarityFilters } from '@/lib/catalog/related';
 import { HeritageRecord, type HeritageRecordInput } from '@/lib/records/schema';
 import { loadVocabularies } from '@/lib/records/vocabularies';
 import { toSearchDocument } from '@/lib/search/document';

@@ -16,7 +16,7 @@ import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
-import { documentKindLabel } from '@/lib/records/labels';
+import { documentKindLabel } from '@/lib/catalog/labels';
 import type { HeritageRecord } from '@/lib/records/schema';
 import type { Facet, ListQuery } from '@/lib/search/types';
 import { searchHref } from '@/lib/search/url';

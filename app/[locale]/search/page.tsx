@@ -7,7 +7,7 @@ import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
 import type { Segment } from '@/lib/search';
 import { FACET_PARAMS, PUBLIC_FACETS, queryFromParams, searchHref, toggleFacet, type SearchParams } from '@/lib/search/url';
-import { districtName, groupName, typeLabel } from '@/lib/records/labels';
+import { districtName, groupName, typeLabel } from '@/lib/catalog/labels';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { getSearchIndex } from '@/lib/server/search';

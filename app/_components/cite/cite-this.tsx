@@ -5,7 +5,7 @@
  */
 import { getTranslations } from 'next-intl/server';
 import type { Locale } from '@/lib/i18n/routing';
-import type { Citations } from '@/lib/records/citation';
+import type { Citations } from '@/lib/interop/citation';
 import { CopyButton } from './copy-button';
 
 const STYLES = ['apa', 'chicago', 'bibtex'] as const;

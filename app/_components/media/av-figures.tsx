@@ -8,12 +8,12 @@
  */
 import type { ReactNode } from 'react';
 import { getTranslations } from 'next-intl/server';
-import type { DerivativeManifest } from '@/lib/media/manifest';
+import type { DerivativeManifest } from '@/lib/derivatives/manifest';
 import type { Locale } from '@/lib/i18n/routing';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { HlsVideo } from './hls-video';
 import { readTranscript, readWaveform, type TranscriptContent } from './load';
-import { derivativeUrl, fileUrl } from '@/lib/media/delivery';
+import { derivativeUrl, fileUrl } from '@/lib/derivatives/delivery';
 import { HLS_MIME, attachmentsOf, audioSources, captionLanguage, waveformPath } from './media-helpers';
 import { MediaSync } from './media-sync';
 import { PlayOnPicture } from './play-on-picture';

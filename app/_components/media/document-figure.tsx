@@ -7,11 +7,11 @@ import type { ReactNode } from 'react';
 import { getTranslations } from 'next-intl/server';
 import { mayDownloadOriginals } from '@/lib/access/policy';
 import type { Locale } from '@/lib/i18n/routing';
-import type { DerivativeManifest } from '@/lib/media/manifest';
+import type { DerivativeManifest } from '@/lib/derivatives/manifest';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { currentViewer } from '@/lib/server/auth';
 import { readPdfPages } from './load';
-import { derivativeUrl, fileUrl } from '@/lib/media/delivery';
+import { derivativeUrl, fileUrl } from '@/lib/derivatives/delivery';
 import { formatBytes } from './media-helpers';
 
 /** More text than this is not inlined into the page (the PDF has it all). */

@@ -8,14 +8,13 @@
 import 'server-only';
 import type { Waveform } from '@/lib/media/audio';
 import { parseSrt, parseVtt, type Cue } from '@/lib/media/captions';
-import { derivativeKey, type DerivativeManifest } from '@/lib/media/manifest';
+import { MAX_TEXT_BYTES } from '@/lib/media/caption-text';
+import { derivativeKey, type DerivativeManifest } from '@/lib/derivatives/manifest';
 import type { PdfText } from '@/lib/media/pdf';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { NotFoundError, getBuffer } from '@/lib/storage';
 import { getArchive } from '@/lib/server/archive';
 
-/** Larger caption or transcript originals are not inlined into the page. */
-const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 function quiet(what: string, error: unknown): undefined {
   if (!(error instanceof NotFoundError)) console.warn(`record media: could not read ${what}: ${(error as Error).message}`);
@@ -31,7 +30,7 @@ async function derivativeText(manifest: DerivativeManifest, file: string): Promi
 }
 
 async function originalText(recordId: string, media: MediaEntry): Promise<string | undefined> {
-  if (media.size > MAX_TEXT_BYTES) return undefined;
+  if (media.size > MAX_TEXT_BYTES) return undefined; // larger ones are not inlined into the page
   try {
     const { body } = await getArchive().records.openFile(recordId, media.path);
     const chunks: Buffer[] = [];

@@ -1,15 +1,16 @@
 /**
- * Pure helpers of the record page's media (URLs are in lib/media/delivery):
+ * Pure helpers of the record page's media (URLs are in lib/derivatives/delivery):
  * source lists, caption languages, the waveform's SVG path
- * and WebVTT cue text. No server or browser APIs here, so unit tests (and,
+ * (WebVTT cue text is lib/media/caption-text.ts). No server or browser APIs here, so unit tests (and,
  * through ./shared, client components) can use them.
  */
 import type { AudioRendition } from '@/lib/media/audio';
 import type { ImageFormat, ImageRendition } from '@/lib/media/image';
-import { derivativeUrl } from '@/lib/media/delivery';
+import { derivativeUrl } from '@/lib/derivatives/delivery';
 import type { MediaEntry } from '@/lib/records/schema';
 
 export { HLS_MIME } from './shared';
+export { cuePlainText } from '@/lib/media/caption-text';
 
 /** `url 320w, url 640w…` of one format, narrowest first. */
 export function srcSet(recordId: string, media: Pick<MediaEntry, 'digest'>, renditions: readonly ImageRendition[], format: ImageFormat): string {
@@ -76,23 +77,6 @@ export function waveformPath(data: readonly number[], columns = 200): string {
     d += `M${r(b * width + (width - bar) / 2)} ${r(top)}h${r(bar)}V${r(bottom)}h${r(-bar)}Z`;
   }
   return d;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: '\u00a0', lrm: '\u200e', rlm: '\u200f', quot: '"', apos: "'" };
-
-/** A WebVTT cue payload as plain text: voice spans become "Name: ", other tags go, entities are decoded. */
-export function cuePlainText(text: string): string {
-  return text
-    .replace(/<v(?:\.[^\s>]*)?\s+([^>]+)>/g, (_, name: string) => `${name.trim()}: `)
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
-    .trim();
 }
 
 /** A file size for people: "208 kB", "1,2 MB" (in the page's number format). */

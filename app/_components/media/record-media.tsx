@@ -17,11 +17,11 @@ import { preload } from 'react-dom';
 import { getTranslations } from 'next-intl/server';
 import { Localized } from '@/app/_components/localized';
 import { pick } from '@/lib/i18n/pick';
-import type { DerivativeManifest } from '@/lib/media/manifest';
+import type { DerivativeManifest } from '@/lib/derivatives/manifest';
 import type { HeritageRecord, MediaEntry } from '@/lib/records/schema';
 import { AudioFigure, VideoFigure } from './av-figures';
 import { DocumentFigure } from './document-figure';
-import { closestJpeg, derivativeUrl, fileUrl, iiifInfoUrl, largestJpeg } from '@/lib/media/delivery';
+import { closestJpeg, derivativeUrl, fileUrl, iiifInfoUrl, largestJpeg } from '@/lib/derivatives/delivery';
 import { formatBytes, srcSet } from './media-helpers';
 import { ZoomImage } from './zoom-image';
 

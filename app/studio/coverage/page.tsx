@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { mayPerform } from '@/lib/access/policy';
-import type { CoverageFigures } from '@/lib/records/coverage';
+import type { CoverageFigures } from '@/lib/catalog/coverage';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { auditCoverage, currentCoverage, type CoverageAudit } from '@/lib/server/coverage';

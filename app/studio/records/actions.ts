@@ -7,6 +7,7 @@
 import { redirect } from 'next/navigation';
 import { readVisible } from '@/lib/access/reader';
 import { RecordConflictError, RecordValidationError, SlugTakenError } from '@/lib/records/errors';
+import { bilingual } from '@/lib/http/errors';
 import { RecordBody } from '@/lib/records/schema';
 import { accessProblem, fieldFor, validateRecordForm, type FormErrors, type RowMap } from '@/lib/studio/record-form';
 import { getArchive } from '@/lib/server/archive';
@@ -28,8 +29,8 @@ function valuesOf(form: FormData): Record<string, string[]> {
 }
 
 function explain(error: unknown, rows: RowMap = { places: [], people: [] }): Pick<EditorState, 'errors' | 'message'> {
-  if (error instanceof RecordConflictError) return { message: 'Hồ sơ vừa được người khác sửa. Hãy tải lại trang và sửa lại. / Someone changed this record meanwhile: reload and edit again.' };
-  if (error instanceof SlugTakenError) return { errors: { slug: `Đường dẫn này đã được hồ sơ ${error.ownerId} dùng` } };
+  if (error instanceof RecordConflictError) return { message: bilingual(error.text) };
+  if (error instanceof SlugTakenError) return { errors: { slug: error.text.vi } };
   if (error instanceof ForbiddenError || error instanceof TransitionError) return { message: error.message };
   if (error instanceof RecordValidationError) return { errors: Object.fromEntries(error.issues.map((i) => [fieldFor(i.path ? i.path.split('.') : [], rows), i.message])) };
   throw error;

@@ -1,10 +1,10 @@
 /**
- * A version's changes as a reviewer reads them (lib/workflow/record-diff.ts):
+ * A version's changes as a reviewer reads them (lib/studio/record-diff.ts):
  * label, then what went and what came. Insertions and deletions are <ins>
  * and <del> with a spoken "thêm"/"bỏ", because screen readers do not
  * announce the elements themselves. Server-rendered, no client JS.
  */
-import type { FieldChange, WordPart } from '@/lib/workflow/record-diff';
+import type { FieldChange, WordPart } from '@/lib/studio/record-diff';
 
 /** A version rarely changes more; past this a "N more" line keeps the history readable on a phone. */
 const SHOWN = 30;

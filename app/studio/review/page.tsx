@@ -8,7 +8,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { groupName, typeLabel } from '@/lib/records/labels';
+import { groupName, typeLabel } from '@/lib/catalog/labels';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { getSearchIndex } from '@/lib/server/search';

@@ -16,7 +16,7 @@ import { Link } from '@/lib/i18n/link';
 import { alternatesFor } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
-import { districtName, typeLabel } from '@/lib/records/labels';
+import { districtName, typeLabel } from '@/lib/catalog/labels';
 import { RECORD_TYPES, type RecordType } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { getSearchIndex } from '@/lib/server/search';

@@ -10,7 +10,7 @@ import { Link } from '@/lib/i18n/link';
 import { redirect } from '@/lib/i18n/navigation';
 import { alternatesFor } from '@/lib/i18n/paths';
 import type { Locale } from '@/lib/i18n/routing';
-import { typeLabel } from '@/lib/records/labels';
+import { typeLabel } from '@/lib/catalog/labels';
 import { RECORD_TYPES, type RecordType } from '@/lib/records/schema';
 import { getArchive } from '@/lib/server/archive';
 import { getSearchIndex } from '@/lib/server/search';

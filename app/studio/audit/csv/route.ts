@@ -1,6 +1,5 @@
 import { mayPerform } from '@/lib/access/policy';
-import { auditCsv } from '@/lib/studio/coverage-csv';
-import { AuditLog, type AuditEvent } from '@/lib/workflow/audit';
+import { AuditLog, auditCsv, type AuditEvent } from '@/lib/workflow/audit';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 import { auditActionWord, isoInVietnam } from '@/lib/studio/words';

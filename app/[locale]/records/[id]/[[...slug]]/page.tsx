@@ -22,12 +22,12 @@ import { alternatesFor, recordPath } from '@/lib/i18n/paths';
 import { pick } from '@/lib/i18n/pick';
 import type { Locale } from '@/lib/i18n/routing';
 import { recordHasCanvas } from '@/lib/iiif/presentation';
-import { fileUrl } from '@/lib/media/delivery';
-import { citeRecord } from '@/lib/records/citation';
-import { jsonLdForHtml, recordJsonLd } from '@/lib/records/json-ld';
-import { documentKindLabel, groupName, subjectLabel, typeLabel } from '@/lib/records/labels';
-import { placeCoordinates, placeName } from '@/lib/records/places';
-import { relatedFromIndex } from '@/lib/records/related';
+import { fileUrl } from '@/lib/derivatives/delivery';
+import { citeRecord } from '@/lib/interop/citation';
+import { jsonLdForHtml, recordJsonLd } from '@/lib/interop/json-ld';
+import { documentKindLabel, groupName, subjectLabel, typeLabel } from '@/lib/catalog/labels';
+import { placeCoordinates, placeName } from '@/lib/catalog/places';
+import { relatedFromIndex } from '@/lib/catalog/related';
 import type { StoredRecord } from '@/lib/records/repository';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
@@ -86,7 +86,7 @@ export default async function RecordPage({ params }: Props) {
   const derivatives = await derivativesOf(record);
   const isPublic = isOpenToEveryone(record);
   const citations = citeRecord(stored, { locale, siteUrl: config.siteUrl, accessed: new Date() });
-  // Related records: a few small similarity queries of the index (lib/records/related.ts), not a scan.
+  // Related records: a few small similarity queries of the index (lib/catalog/related.ts), not a scan.
   const related = await relatedFromIndex(await getSearchIndex(), isPublic ? ANONYMOUS : viewer, record, 4);
   const points = record.places.flatMap((place) => {
     const at = placeCoordinates(vocab, place);

@@ -1,6 +1,6 @@
-/** A record's original files, for the viewer of this request (see lib/http/originals.ts). */
+/** A record's original files, for the viewer of this request (see lib/server/originals.ts). */
 import { corsPreflight } from '@/lib/http/serve-object';
-import { serveOriginal } from '@/lib/http/originals';
+import { serveOriginal } from '@/lib/server/originals';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 

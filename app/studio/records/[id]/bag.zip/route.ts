@@ -1,7 +1,7 @@
 /** A record's BagIt bag, zipped: for staff (anyone who may see the record's history). */
 import { Readable } from 'node:stream';
 import { readVisible } from '@/lib/access/reader';
-import { bagZip } from '@/lib/records/bag-zip';
+import { bagZip } from '@/lib/interop/bag-zip';
 import { getArchive } from '@/lib/server/archive';
 import { currentViewer } from '@/lib/server/auth';
 

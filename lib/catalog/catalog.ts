@@ -17,8 +17,8 @@
 import { publicStoredFor } from '../access/consent';
 import { maySeeRecord, type Viewer } from '../access/policy';
 import type { ListEntry, ListQuery, SearchIndex } from '../search/types';
-import type { RecordRepository, StoredRecord } from './repository';
-import { scanRecords } from './scan';
+import type { RecordRepository, StoredRecord } from '../records/repository';
+import { scanRecords } from '../records/scan';
 
 /** Every entry of a list, page by page (at most `max`, default all). */
 export async function* everyEntry(index: Pick<SearchIndex, 'list'>, query: Omit<ListQuery, 'cursor' | 'limit'>, max = Number.POSITIVE_INFINITY): AsyncGenerator<ListEntry> {

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { exportBag } from './bagit';
 import { dublinCoreXml, toDublinCore } from './dublin-core';
-import type { RecordRepository } from './repository';
-import type { Vocabularies } from './vocabularies';
+import type { RecordRepository } from '../records/repository';
+import type { Vocabularies } from '../records/vocabularies';
 
 async function filesUnder(dir: string, base = dir): Promise<string[]> {
   const out: string[] = [];

@@ -5,14 +5,14 @@
  * seeking in audio and video, ETags from the SHA-512, and inline only when
  * its type is passive. Originals of records anyone may see (captions above
  * all) are readable from any origin, for IIIF viewers on other sites; see
- * serve-object.ts for the rules.
+ * lib/http/serve-object.ts for the rules.
  */
 import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Viewer } from '../access/policy';
 import type { Archive } from '../archive';
-import { RecordNotFoundError } from '../records/errors';
-import { routeSegments } from './request-path';
-import { OPEN_CORS, notFound, serveStream, textResponse } from './serve-object';
+import { httpError } from '../http/errors';
+import { routeSegments } from '../http/request-path';
+import { OPEN_CORS, notFound, serveStream, textResponse } from '../http/serve-object';
 
 export const FILES_PREFIX = '/api/files/';
 
@@ -42,7 +42,7 @@ export async function serveOriginal(request: Request, viewer: Viewer, archive: P
       { visibility: isOpenToEveryone(record) ? 'public' : 'private', fileName: logicalPath.slice(logicalPath.lastIndexOf('/') + 1), download },
     );
   } catch (error) {
-    if (error instanceof RecordNotFoundError) return notFound(OPEN_CORS);
+    if (httpError(error).status === 404) return notFound(OPEN_CORS); // gone meanwhile
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * Every path goes through an access-checking route. No server or browser
  * APIs here, so pages, unit tests and client code can share it.
  */
-import type { ImageRendition } from './image';
+import type { ImageRendition } from '../media/image';
 import type { MediaEntry } from '../records/schema';
 
 const d16 = (digest: string) => digest.slice(0, 16);

@@ -17,7 +17,7 @@
  */
 import type { Viewer } from '../access/policy';
 import type { Facet, SearchIndex } from '../search/types';
-import { RECORD_TYPES, type HeritageRecord } from './schema';
+import { RECORD_TYPES, type HeritageRecord } from '../records/schema';
 
 /** Why weights differ: the same inventory element is the same heritage; a shared community matters more than a shared subject. */
 const WEIGHTS = {

@@ -10,11 +10,11 @@
  */
 import { NotFoundError, getBuffer, type ObjectStore } from '../storage';
 import type { MediaEntry } from '../records/schema';
-import type { AudioDerivatives } from './audio';
-import type { CaptionDerivatives } from './captions';
-import type { ImageDerivatives } from './image';
-import type { PdfDerivatives } from './pdf';
-import type { VideoDerivatives } from './video';
+import type { AudioDerivatives } from '../media/audio';
+import type { CaptionDerivatives } from '../media/captions';
+import type { ImageDerivatives } from '../media/image';
+import type { PdfDerivatives } from '../media/pdf';
+import type { VideoDerivatives } from '../media/video';
 
 /**
  * Bump when derivatives change (new widths, codecs, settings): jobs are keyed

@@ -13,20 +13,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { objectRoot } from '../records/ocfl';
 import type { RecordRepository } from '../records/repository';
 import type { MediaEntry, MediaKind } from '../records/schema';
 import { contentTypeFromName } from '../storage/content-type';
 import { NotFoundError, type ObjectStore } from '../storage';
-import { makeAudioDerivatives } from './audio';
-import { makeCaptionDerivatives } from './captions';
-import { MediaRefusedError } from './errors';
-import { makeImageDerivatives } from './image';
-import type { MediaLimits } from './limits';
+import { makeAudioDerivatives } from '../media/audio';
+import { makeCaptionDerivatives } from '../media/captions';
+import { MediaRefusedError } from '../media/errors';
+import { makeImageDerivatives } from '../media/image';
+import type { MediaLimits } from '../media/limits';
 import { MANIFEST_FILE, PIPELINE_VERSION, derivativePrefix, manifestKey, readDerivativeManifest, type DerivativeFile, type DerivativeManifest, type ManifestBody } from './manifest';
-import { makePdfDerivatives } from './pdf';
-import { inspectFile, type Inspection } from './probe';
-import { makeVideoDerivatives } from './video';
+import { makePdfDerivatives } from '../media/pdf';
+import { inspectFile, type Inspection } from '../media/probe';
+import { makeVideoDerivatives } from '../media/video';
 
 /** Media kinds that get derivatives; transcripts (plain text) and "other" files are kept as they are. */
 export const DERIVABLE_KINDS: ReadonlySet<MediaKind> = new Set(['image', 'audio', 'video', 'document', 'caption']);
@@ -53,10 +52,9 @@ function family(kind: MediaKind | Inspection['kind']): string {
 
 /** Streams the original out of the store into `file`, verifying size and SHA-512 against the record. */
 async function fetchOriginal(ctx: DeriveContext, recordId: string, media: MediaEntry, file: string): Promise<void> {
-  const inventory = await ctx.records.readInventory(recordId);
-  const contentPath = inventory?.manifest[media.digest]?.[0];
-  if (!contentPath) throw new MediaRefusedError(media.path, 'no stored content with its digest', `record ${recordId} does not hold this original (removed or never committed)`);
-  const { body } = await ctx.store.get(`${objectRoot(recordId)}/${contentPath}`);
+  const content = await ctx.records.openContent(recordId, media.digest);
+  if (!content) throw new MediaRefusedError(media.path, 'no stored content with its digest', `record ${recordId} does not hold this original (removed or never committed)`);
+  const { body } = content;
   const hash = createHash('sha512');
   let size = 0;
   const tap = new Transform({

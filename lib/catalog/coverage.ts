@@ -24,8 +24,8 @@
  */
 import { ANONYMOUS, maySeeRecord, type Viewer } from '../access/policy';
 import type { Facet, SearchIndex } from '../search/types';
-import type { HeritageRecord, RecordStatus } from './schema';
-import type { Vocabularies } from './vocabularies';
+import type { HeritageRecord, RecordStatus } from '../records/schema';
+import type { Vocabularies } from '../records/vocabularies';
 
 export type ElementState = 'not-recorded' | 'recorded' | 'published';
 

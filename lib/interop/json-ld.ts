@@ -11,11 +11,11 @@
  * VideoObject only when its poster frame is known (thumbnailUrl), otherwise
  * a plain MediaObject.
  */
-import type { DerivativeManifest } from '../media/manifest';
-import type { HeritageRecord } from './schema';
-import type { Vocabularies } from './vocabularies';
+import type { DerivativeManifest } from '../derivatives/manifest';
+import type { HeritageRecord } from '../records/schema';
+import type { Vocabularies } from '../records/vocabularies';
 import { recordUrl } from '../i18n/paths';
-import { derivativeUrl, fileUrl } from '../media/delivery';
+import { derivativeUrl, fileUrl } from '../derivatives/delivery';
 
 type JsonLd = Record<string, unknown>;
 

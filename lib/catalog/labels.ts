@@ -1,5 +1,5 @@
 /** Human labels for vocabulary ids, in Vietnamese or English. */
-import type { Vocabularies } from './vocabularies';
+import type { Vocabularies } from '../records/vocabularies';
 
 export type Lang = 'vi' | 'en';
 

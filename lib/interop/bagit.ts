@@ -8,10 +8,8 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DigestingStream, sha512 } from './digest';
-import { objectRoot, stateOf, versionName } from './ocfl';
-import type { RecordRepository } from './repository';
-import { RecordNotFoundError } from './errors';
+import { DigestingStream, sha512 } from '../records/digest';
+import type { RecordRepository } from '../records/repository';
 
 export interface BagResult {
   dir: string;
@@ -34,10 +32,9 @@ export async function exportBag(
   targetDir: string,
   options: { version?: number; extraTagFiles?: Record<string, string>; now?: Date; onFile?: (logicalPath: string) => void } = {},
 ): Promise<BagResult> {
-  const inventory = await repository.readInventory(id);
-  if (!inventory) throw new RecordNotFoundError(id);
   const stored = await repository.require(id, options.version);
-  const version = versionName(stored.version);
+  const version = `v${stored.version}`;
+  const files = await repository.versionState(id, stored.version);
   const target = path.resolve(targetDir);
   const existing = await fs.readdir(target).catch(() => undefined);
   if (existing && existing.length > 0) throw new Error(`${target} exists and is not empty: choose a new folder for the bag`);
@@ -49,13 +46,14 @@ export async function exportBag(
   try {
     const manifest: string[] = [];
     let bytes = 0;
-    const state = [...stateOf(inventory, version)].sort(([a], [b]) => (a < b ? -1 : 1));
+    const state = [...files].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [logical, digest] of state) {
-      const contentPath = inventory.manifest[digest]![0]!;
       const out = path.join(work, 'data', ...logical.split('/'));
       if (!out.startsWith(path.join(work, 'data') + path.sep)) throw new Error(`unsafe path in inventory: ${logical}`);
       await fs.mkdir(path.dirname(out), { recursive: true });
-      const { body } = await repository.store.get(`${objectRoot(id)}/${contentPath}`);
+      const content = await repository.openContent(id, digest);
+      if (!content) throw new Error(`record ${id}: ${logical} has no stored content; run fsck`);
+      const { body, contentPath } = content;
       const digesting = new DigestingStream();
       await pipeline(body, digesting, createWriteStream(out));
       const actual = digesting.result();

@@ -13,10 +13,10 @@
  * are left out of the authors (the label credits no one), and their names
  * are withheld from the title.
  */
-import { isWithheld, withholdNames } from '@/lib/access/consent';
-import { recordUrl } from '@/lib/i18n/paths';
-import type { StoredRecord } from './repository';
-import type { HeritageRecord, PersonRole } from './schema';
+import { isWithheld, withholdNames } from '../access/consent';
+import { recordUrl } from '../i18n/paths';
+import type { StoredRecord } from '../records/repository';
+import type { HeritageRecord, PersonRole } from '../records/schema';
 
 export type CitationLocale = 'vi' | 'en';
 

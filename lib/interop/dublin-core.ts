@@ -11,8 +11,8 @@
 import { xmlText } from '../http/xml-text';
 import { create } from 'xmlbuilder2';
 import { isWithheld, withholdNames } from '../access/consent';
-import type { HeritageRecord } from './schema';
-import type { Vocabularies } from './vocabularies';
+import type { HeritageRecord } from '../records/schema';
+import type { Vocabularies } from '../records/vocabularies';
 import { recordUrl } from '../i18n/paths';
 
 export const DC_ELEMENTS = [

@@ -10,9 +10,9 @@
 import { diffWords } from 'diff';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { Vocabularies } from '../records/vocabularies';
-import { ACCESS_CHOICES, RIGHTS, ROLE_LABELS, editorVocab, type Option } from '../studio/editor-vocab';
-import { formatDate } from '../studio/record-form';
-import { formatDateTime, recordFieldWords, statusWord } from '../studio/words';
+import { ACCESS_CHOICES, RIGHTS, ROLE_LABELS, editorVocab, type Option } from './editor-vocab';
+import { formatDate } from './record-form';
+import { formatDateTime, recordFieldWords, statusWord } from './words';
 
 export interface WordPart {
   text: string;
