@@ -24,8 +24,8 @@ export const dynamic = 'force-dynamic';
 type Props = { params: Promise<{ locale: Locale }>; searchParams: Promise<{ view?: string | string[]; month?: string | string[]; page?: string | string[] }> };
 
 /** Records shown in a month's card, and under "month not known"; more are a link away. */
-const PER_MONTH = 8;
-const UNKNOWN_SHOWN = 24;
+const PER_MONTH = 4;
+const UNKNOWN_SHOWN = 12;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;

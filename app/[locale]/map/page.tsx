@@ -8,9 +8,11 @@
  * with counts), never from the records themselves: one marker per point (places
  * sharing coordinates share it), its popup saying how many records are there
  * and linking to them (`?at=lat,lon`, or `?place=` for one place: a numbered
- * list on this page). Places are bounded (villages of a province), but a page
- * still shows at most MAX_POINTS markers, and says so when there are more.
- * Record titles are shown under each place only while places are few.
+ * list on this page). A page shows at most MAX_POINTS markers (the points with
+ * the most records); the other points are clustered on the server, one marker
+ * per district at its centre linking to the district's records, so the page
+ * weighs the same at 100,000 records as at 2,000. Record titles are shown
+ * under each place only while places are few.
  */
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
@@ -18,6 +20,7 @@ import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { listPage, pageNumber } from '@/app/_components/list-page';
 import { Localized } from '@/app/_components/localized';
 import { PlacesMap, type MapPoint } from '@/app/_components/map/places-map';
+import { groupMarkers, type PlaceCount, type Point } from './markers';
 import { Pager } from '@/app/_components/pager';
 import { ANONYMOUS } from '@/lib/access/policy';
 import { Link } from '@/lib/i18n/link';
@@ -36,10 +39,8 @@ export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ locale: Locale }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-/** Markers on one page at most (the places with the most records): the page stays light on a phone. */
-const MAX_POINTS = 2000;
 /** Places listed under each district at most; the district's search covers the rest. */
-const MAX_PLACES_PER_DISTRICT = 30;
+const MAX_PLACES_PER_DISTRICT = 12;
 /** Record titles are fetched for each place (one small query each) only when there are this few places. */
 const TITLES_WHEN_PLACES_AT_MOST = 24;
 const TITLES_PER_PLACE = 3;
@@ -48,27 +49,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
   const t = await getTranslations({ locale, namespace: 'site' });
   return { title: t('map.title'), alternates: alternatesFor(getArchive().config.siteUrl, locale, '/map') };
-}
-
-interface PlaceCount {
-  /** The facet value: the filter that lists the place's records. */
-  value: string;
-  /** "lat,lon": the marker the place is drawn at. */
-  at: string;
-  lat: number;
-  lon: number;
-  district: string;
-  name: string;
-  count: number;
-}
-
-interface Point {
-  at: string;
-  lat: number;
-  lon: number;
-  /** Most records first. */
-  places: PlaceCount[];
-  count: number;
 }
 
 const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -100,21 +80,13 @@ export default async function MapPage({ params, searchParams }: Props) {
       if (typed) p.name = placeName(vocab, typed, locale);
     });
   }
-  const byAt = new Map<string, Point>();
-  for (const place of places) {
-    const point = byAt.get(place.at) ?? { at: place.at, lat: place.lat, lon: place.lon, places: [], count: 0 };
-    point.places.push(place);
-    point.count += place.count;
-    byAt.set(place.at, point);
-  }
-  const points = [...byAt.values()].sort((a, b) => b.count - a.count || a.at.localeCompare(b.at));
-  for (const point of points) point.places.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'vi'));
-  const shownPoints = points.slice(0, MAX_POINTS);
+  const { points, shown: shownPoints, clusters } = groupMarkers(places);
+  const byAt = new Map(points.map((p) => [p.at, p]));
 
   const placeHref = (place: PlaceCount) => `/map?place=${encodeURIComponent(place.value)}#records-here`;
   const pointHref = (point: Point) => `/map?at=${point.at}#records-here`;
 
-  const mapPoints: MapPoint[] = shownPoints.map((point) => {
+  const pointMarkers: MapPoint[] = shownPoints.map((point) => {
     const records = [...new Map(point.places.flatMap((p) => titles.get(p.value) ?? []).map((r) => [r.id, r])).values()].slice(0, 5);
     return {
       lat: point.lat,
@@ -127,6 +99,21 @@ export default async function MapPage({ params, searchParams }: Props) {
       ],
     };
   });
+  // The points past the cap: one marker per district, at its centre, leading to the district's records.
+  const clusterMarkers: MapPoint[] = clusters.flatMap((cluster) => {
+    const district = vocab.districts.find((d) => d.id === cluster.district);
+    if (!district) return [];
+    return [
+      {
+        lat: district.lat,
+        lon: district.lon,
+        label: t('map.cluster', { district: pick(district.name, locale).text, places: cluster.places }),
+        count: cluster.count,
+        links: [{ label: t('map.clusterRecords', { count: cluster.count }), href: `/${locale}/search?district=${district.id}` }],
+      },
+    ];
+  });
+  const mapPoints = [...pointMarkers, ...clusterMarkers];
 
   // The records at one point or place, when a popup or the list below asked for them (a place no longer there: the map as usual).
   const atParam = one(query.at);
@@ -150,7 +137,7 @@ export default async function MapPage({ params, searchParams }: Props) {
       <p className="mt-2 max-w-prose text-ink/85">{t('map.intro')}</p>
       <div className="mt-4">
         <PlacesMap points={mapPoints} tileUrl={config.map.tileUrl} attribution={config.map.attribution} label={t('map.label')} tilesFailedText={t('map.tilesFailed')} className="h-[60vh] min-h-72" />
-        {points.length > shownPoints.length && <p className="mt-1 text-sm text-ink/80">{t('map.capped', { shown: shownPoints.length, total: points.length })}</p>}
+        {points.length > shownPoints.length && <p className="mt-1 text-sm text-ink/80">{t('map.capped', { shown: shownPoints.length, rest: points.length - shownPoints.length })}</p>}
       </div>
 
       {here && focusName && (

@@ -26,7 +26,7 @@ export const dynamic = 'force-dynamic';
 type Props = { params: Promise<{ locale: Locale; group: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** Records of each type shown on the community's page; the rest are a link away. */
-const PREVIEW = 6;
+const PREVIEW = 4;
 const HERITAGE_TYPES = RECORD_TYPES.filter((type) => type !== 'document');
 
 function findGroup(id: string) {
