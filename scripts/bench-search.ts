@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
+import { prng } from './bench/random';
 import { ANONYMOUS, viewerAccessTokens, type Viewer } from '../lib/access/policy';
 import { getConfig } from '../lib/config';
 import { ACCESS_LEVELS, MEDIA_KINDS, RECORD_TYPES } from '../lib/records/schema';
@@ -44,18 +45,6 @@ const QUERIES = arg('queries', 1_000);
 const PEER = !process.argv.includes('--no-peer');
 const PEER_EVERY = 5;
 const SLOWEST = arg('slowest', 0);
-
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Samples ranks 0..n-1 with probability ∝ 1/(rank+1)^s. */
 function zipf(n: number, s = 1.05): (r: () => number) => number {
@@ -82,7 +71,7 @@ const vocab = loadVocabularies(config.contentDir);
 // Word pools from the demo content, shuffled deterministically so Zipf ranks are not alphabetical.
 function pool(texts: string[], seed: number): string[] {
   const set = [...new Set(texts.flatMap((t) => words(t)).filter((w) => !/^\d+$/.test(w)))];
-  const r = rng(seed);
+  const r = prng(seed);
   for (let i = set.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     [set[i], set[j]] = [set[j]!, set[i]!];
@@ -105,7 +94,7 @@ const sentence = (r: () => number, list: string[], z: (r: () => number) => numbe
 
 /** Synthetic record i, always the same. */
 function syntheticDoc(i: number): SearchDocument {
-  const r = rng(i + 1000);
+  const r = prng(i + 1000);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
   const group = pick(vocab.ethnicGroups);
   const district = vocab.districts.find((d) => group.districts.includes(d.id)) ?? pick(vocab.districts);
@@ -166,7 +155,7 @@ function typo(word: string, r: () => number): string {
 
 /** The fixed query mix. */
 function queries(): SearchQuery[] {
-  const r = rng(42);
+  const r = prng(42);
   const out: SearchQuery[] = [];
   for (let i = 0; i < QUERIES; i++) {
     const vi = r() < 0.65;

@@ -22,6 +22,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
+import { prng } from './random';
 
 /** Part of the cache key: change it whenever the generated rows or photos change. */
 export const GENERATOR_VERSION = 2;
@@ -110,18 +111,6 @@ export function demoRecordCount(contentDir: string): number {
 }
 
 // ---------------------------------------------------------------- randomness
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Dice {
   constructor(private readonly next: () => number) {}
