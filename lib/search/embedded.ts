@@ -152,7 +152,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private vocabularyLoadedAt = 0;
   private readonly synonyms: SynonymTable;
   /** What FTS5 computed for large matches, cleared on every change to the index (see match-cache.ts). */
-  private readonly cache = new MatchCache(MATCH_CACHE_BYTES);
+  private readonly cache = new MatchCache(matchCacheBytes(0));
   /** Matching and scoring, clause by clause, through the cache (reopened with the database). */
   private postings!: Postings;
   private lastSwapCheck = 0;
@@ -363,6 +363,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       columns.set(rowid, columnInput(JSON.parse(json) as StoredMeta));
     }
     this.columns = columns;
+    this.cache.resize(matchCacheBytes(columns.count));
     return columns;
   }
 
@@ -688,12 +689,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
 
 /** The most rows one query scores with bm25 in the full text, and in the titles (see scoreInto). */
 export const FULL_RANK_LIMIT = 2000;
-export const TITLE_RANK_LIMIT = 8000;
+export const TITLE_RANK_LIMIT = 4000;
 /**
- * Room for cached rows and phrase ranks. A common word's rows at 100,000 records take ~400 KB, its phrase ranks in
- * the titles up to ~1 MB: enough for the few hundred words that make most searches.
+ * Room for cached rows and phrase ranks, in proportion to the index: a word's rows take 4 bytes a record that has
+ * it, its title ranks 16 a title. Measured at 100,000 records (bench:search), 64 MB held too few of the words a
+ * thousand searches use again (CPU p95 43 ms), 256 MB enough (32 ms): 2.5 KB a record, 16 MB at least.
  */
-const MATCH_CACHE_BYTES = 64 * 1024 * 1024;
+function matchCacheBytes(records: number): number {
+  return Math.max(16 * 1024 * 1024, records * 2560);
+}
 /**
  * Subtracted from bm25 ranks (small, negative, never 0) to sort in tiers: the likeliest reading of a typo, then a
  * synonym as typed; within each, the exact spelling of accented words.

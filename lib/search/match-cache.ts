@@ -18,7 +18,13 @@ export class MatchCache {
   private readonly entries = new Map<string, Int32Array | Float64Array>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes = 16 * 1024 * 1024) {}
+  constructor(private maxBytes = 16 * 1024 * 1024) {}
+
+  /** Changes the room (the index grew or shrank), dropping the least recently used entries that no longer fit. */
+  resize(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    this.evict();
+  }
 
   get<T extends Int32Array | Float64Array>(key: string): T | undefined {
     const value = this.entries.get(key);
@@ -29,6 +35,11 @@ export class MatchCache {
     return value as T | undefined;
   }
 
+  /** Whether the key is cached (without counting as a use). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: string, value: Int32Array | Float64Array): void {
     if (value.byteLength > this.maxBytes / 4) return;
     const previous = this.entries.get(key);
@@ -36,6 +47,10 @@ export class MatchCache {
     this.entries.delete(key);
     this.entries.set(key, value);
     this.bytes += value.byteLength;
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [oldest, old] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);

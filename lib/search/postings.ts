@@ -68,7 +68,7 @@ export class Postings {
 
   /** bm25 ranks of an expression's rows as [rowid, rank, rowid, rank…], by FTS5 in one go (cached when there are many). */
   ranks(expression: string, table: FtsTable): Float64Array {
-    const key = `ranks\u0000${table}\u0000${expression}`;
+    const key = rankKey(expression, table);
     const cached = this.cache.get<Float64Array>(key);
     if (cached) return cached;
     const rows = this.db.prepare(`SELECT rowid, rank FROM ${table} WHERE ${table} MATCH ?`).raw().all(expression) as [number, number][];
@@ -84,17 +84,21 @@ export class Postings {
   /**
    * bm25 ranks of the rows matching every clause, as [rowid, rank…] pairs;
    * undefined when more than `limit` rows match (the caller then orders them
-   * otherwise). Put together from each phrase's ranks where every phrase is
-   * a single word (cached: a word's ranks serve every query that has it);
-   * a prefix or a multi-word phrase is scored by FTS5 for the whole
-   * expression instead, as its ranks would be many and seldom asked again.
+   * otherwise). bm25 costs FTS5 ~2 µs a row, and a common word is in tens of
+   * thousands of titles, so a word's own ranks are worth computing (and
+   * caching, for every later query with the word) only when that costs about
+   * what scoring this match costs anyway: at most twice its rows. Put
+   * together from each word's ranks when all are at hand; otherwise FTS5
+   * scores the whole expression (a prefix or a multi-word phrase always).
    */
   summedRanks(clauses: Clauses, table: FtsTable, limit = Infinity): Float64Array | undefined {
     const rows = this.matchAll(clauses, table);
     if (rows.length > limit) return undefined;
     if (rows.length === 0) return new Float64Array(0);
     const phrases = [...new Set(clauses.flat())];
-    if (!phrases.every(isSingleWord)) return this.ranks(clauses.map(clauseExpression).join(' AND '), table);
+    const cached = (phrase: string) => this.cache.has(rankKey(phrase, table));
+    const affordable = (phrase: string) => cached(phrase) || this.rows(phrase, table).length <= 2 * rows.length;
+    if (!phrases.every((p) => cached(p) || isSingleWord(p)) || !phrases.every(affordable)) return this.ranks(clauses.map(clauseExpression).join(' AND '), table);
     const size = rows[rows.length - 1]! + 1;
     if (this.member.length < size) {
       this.member = new Uint8Array(size + 1024);
@@ -123,6 +127,8 @@ export class Postings {
     }
   }
 }
+
+const rankKey = (expression: string, table: FtsTable) => `ranks\u0000${table}\u0000${expression}`;
 
 /** `"cau"`, not `"cau"*` nor `"nha rong"`. */
 function isSingleWord(phrase: string): boolean {
