@@ -153,6 +153,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private readonly synonyms: SynonymTable;
   /** What FTS5 computed for large matches, cleared on every change to the index (see match-cache.ts). */
   private readonly cache = new MatchCache(matchCacheBytes(0));
+  /** Answers of list(), by query, least recently used first; cleared on every change to the index. */
+  private readonly lists = new Map<string, ListPage>();
   /** Matching and scoring, clause by clause, through the cache (reopened with the database). */
   private postings!: Postings;
   private lastSwapCheck = 0;
@@ -271,6 +273,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private indexChanged(): void {
     this.vocabularyStale = true;
     this.cache.clear();
+    this.lists.clear();
   }
 
   // ----- writing -----
@@ -618,9 +621,30 @@ export class EmbeddedSearchIndex implements SearchIndex {
     return facets;
   }
 
+  /**
+   * Lists repeat (a harvest's first page, the studio's record list, a page's counts) and change only when the index
+   * does: answers are kept until then (cleared with the match cache), and handed out as copies.
+   */
   async list(query: ListQuery): Promise<ListPage> {
     this.checkSwap();
     const c = this.loadColumns();
+    const key = JSON.stringify(query);
+    let page = this.lists.get(key);
+    if (page) {
+      this.lists.delete(key);
+    } else {
+      page = this.listNow(query, c);
+      if (page.entries.length > KEPT_LIST_MAX_ENTRIES) return page;
+    }
+    this.lists.set(key, page);
+    for (const oldest of this.lists.keys()) {
+      if (this.lists.size <= KEPT_LISTS) break;
+      this.lists.delete(oldest);
+    }
+    return structuredClone(page);
+  }
+
+  private listNow(query: ListQuery, c: Columns): ListPage {
     const limit = Math.min(Math.max(Math.floor(query.limit ?? 20), 0), MAX_LIST_SIZE);
     const sort = query.sort ?? 'published-desc';
     const cursor = decodeCursor(query);
@@ -686,6 +710,10 @@ export class EmbeddedSearchIndex implements SearchIndex {
     this.db.close();
   }
 }
+
+/** Lists kept (see list()), and the longest kept: a kept page of records is copied for each caller. */
+const KEPT_LISTS = 256;
+const KEPT_LIST_MAX_ENTRIES = 100;
 
 /** The most rows one query scores with bm25 in the full text, and in the titles (see scoreInto). */
 export const FULL_RANK_LIMIT = 2000;

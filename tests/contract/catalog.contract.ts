@@ -417,6 +417,32 @@ export function catalogContract(name: string, open: () => Promise<SearchIndex>, 
       });
     });
 
+    describe('the same list asked again', () => {
+      it('answers the same, whatever the caller did with the first answer', async () => {
+        const first = await all(ANONYMOUS, { sort: 'title', facets: ['type'] });
+        const expected = structuredClone(first);
+        first.entries[0]!.record.title.vi = 'đã bị sửa';
+        first.entries.pop();
+        first.facets.type!.length = 0;
+        expect(await all(ANONYMOUS, { sort: 'title', facets: ['type'] })).toEqual(expected);
+      });
+
+      it('answers with what changed since it was last asked', async () => {
+        const target = visibleTo(ANONYMOUS).find((r) => !isTombstone(r))!;
+        const titleIn = async () => (await all(ANONYMOUS, { sort: 'title' })).entries.find((e) => e.id === target.id)?.record.title.vi;
+        expect(await titleIn()).toBe(target.title.vi);
+        try {
+          await index.upsert([toSearchDocument({ ...target, title: { ...target.title, vi: 'Tên mới sau khi sửa' } }, vocab)]);
+          expect(await titleIn()).toBe('Tên mới sau khi sửa');
+          await index.remove([target.id]);
+          expect(await titleIn()).toBeUndefined();
+        } finally {
+          await index.upsert([docOf.get(target.id)!]);
+        }
+        expect(await titleIn()).toBe(target.title.vi);
+      });
+    });
+
     describe('harvesting (OAI-PMH): by datestamp, with tombstones', () => {
       const harvest = (viewer: Viewer, extra: Partial<ListQuery> = {}) => ({ viewer, sort: 'modified-asc' as const, tombstones: true, ...extra });
 
