@@ -9,24 +9,24 @@
  *    only reported).
  * 2. Seeds a temporary data folder under the OS temp folder with the 42 demo
  *    records (seed → derive --all → reindex, ~1.5 min, as the e2e tests and
- *    bench:web do: tests/helpers/demo-server.ts), creates an admin account
- *    with scripts/user.ts, starts the production server (scripts/serve.ts on
- *    a free loopback port) and measures every page and feed of PAGES: one
- *    warm-up request each, then --runs passes over all pages (default 20:
- *    with 5, p95 is the slowest of five, and pages that answer in 3 ms from
- *    the page cache swung between ratios of 0.5 and 2 from run to run),
- *    one request at a time on a keep-alive connection; p50/p95 of the time to
- *    the first byte of the body. Then the server's RSS (VmRSS in
- *    /proc/<pid>/status of the process listening on the port), then the
- *    anonymous record page under load (autocannon, 10 connections, 15 s).
- * 3. Stops the server and grows the same archive to N records (--n, default
- *    20,000) the project's own way: `npm run archive -- import records.csv`
- *    of N − 42 generated Vietnamese records (scripts/bench/grow-archive.ts:
- *    words of the demo content, vocabularies of content/, one in ten with a
- *    small JPEG photo). import_rps = records created / seconds the import
- *    command took. No derivatives are made for the new photos (no worker
+ *    bench:web do: tests/helpers/demo-server.ts) and creates an admin account
+ *    with scripts/user.ts.
+ * 3. Grows a copy of it to N records (--n, default 20,000) the project's own
+ *    way: `npm run archive -- import records.csv` of N − 42 generated
+ *    Vietnamese records (scripts/bench/grow-archive.ts: words of the demo
+ *    content, vocabularies of content/, one in ten with a small JPEG photo).
+ *    import_rps = records created / seconds the import command took, with no
+ *    server running. No derivatives are made for the new photos (no worker
  *    runs): the pages do not need them.
- * 4. Restarts the server on the grown archive and measures the same.
+ * 4. Starts the production server (scripts/serve.ts on a free loopback port)
+ *    on each archive, warms every page and feed of PAGES up on both (one
+ *    request each), then makes --runs passes (default 20) in which each page
+ *    is asked of one server and at once of the other, one request at a time
+ *    on keep-alive connections: whatever else the machine does touches both
+ *    sides of a ratio alike. p50/p95 of the time to the first byte of the
+ *    body. Then each server's RSS (VmRSS in /proc/<pid>/status of the process
+ *    listening on the port) and its anonymous record page under load
+ *    (autocannon, 10 connections, 15 s), one server at a time.
  *
  * Cache: the generated CSV and photos are kept in
  *   <os.tmpdir()>/disan-bench-pages-v<GENERATOR_VERSION>-<N>/fixture/
@@ -318,80 +318,99 @@ function sampleProblem(page: Page, sample: Sample): string | undefined {
   return `HTTP ${sample.status}${sample.location ? ` → ${sample.location}` : ''}`;
 }
 
-async function measure(label: string, records: number, dataDir: string, password: string, record: RecordRef | undefined): Promise<{ phase: Phase; record: RecordRef }> {
+/** One archive's production server, warmed up, with the pages to measure and their results so far. */
+interface Side {
+  label: string;
+  records: number;
+  server: RunningServer;
+  pid: number;
+  pages: (Page & { url: string })[];
+  results: Map<string, PageResult>;
+  get: (page: Page & { url: string }, keepBody?: boolean) => Promise<Sample>;
+}
+
+/** Starts the production server on an archive, signs in, and warms every page up (one request each, not counted). */
+async function openSide(label: string, records: number, dataDir: string, password: string, record: RecordRef | undefined): Promise<{ side: Side; record: RecordRef }> {
   log(`[${label}] starting the production server on ${dataDir}`);
   const started = Date.now();
   // The JSON API's per-client rate limit (120/min) would answer the benchmark's own requests with 429s.
   const server: RunningServer = await startServer({ dataDir, env: { API_RATE_LIMIT: '100000' }, timeoutMs: 180_000 });
-  const forget = untilCleanedUp(() => server.stop());
-  try {
-    const pid = pidListeningOn(server.port);
-    if (!pid) throw new Error(`no process listens on port ${server.port}`);
-    log(`[${label}] server ${server.baseUrl} (pid ${pid}) answered after ${seconds(Date.now() - started)}`);
-    record ??= await findRecord(server.baseUrl);
-    const cookie = await signIn(server.baseUrl, ADMIN, password);
-    const pages = PAGES.map((p) => ({ ...p, url: server.baseUrl + resolvePath(p, record!, server.baseUrl) }));
-    const results = new Map<string, PageResult>(pages.map((p) => [p.name, { name: p.name, path: resolvePath(p, record!, server.baseUrl), samples: [], failures: [] }]));
-    const get = (page: (typeof pages)[number], keepBody = false) => timedGet(page.url, { headers: page.staff ? { cookie } : undefined, timeoutMs: TIMEOUT_MS, keepBody });
+  untilCleanedUp(() => server.stop());
+  const pid = pidListeningOn(server.port);
+  if (!pid) throw new Error(`no process listens on port ${server.port}`);
+  log(`[${label}] server ${server.baseUrl} (pid ${pid}) answered after ${seconds(Date.now() - started)}`);
+  record ??= await findRecord(server.baseUrl);
+  const cookie = await signIn(server.baseUrl, ADMIN, password);
+  const pages = PAGES.map((p) => ({ ...p, url: server.baseUrl + resolvePath(p, record!, server.baseUrl) }));
+  const results = new Map<string, PageResult>(pages.map((p) => [p.name, { name: p.name, path: resolvePath(p, record!, server.baseUrl), samples: [], failures: [] }]));
+  const get = (page: Page & { url: string }, keepBody = false) => timedGet(page.url, { headers: page.staff ? { cookie } : undefined, timeoutMs: TIMEOUT_MS, keepBody });
 
-    // Warm-up: one request per page (first render, caches, JIT), not counted.
-    const warmStarted = Date.now();
-    for (const page of pages) {
-      abort.signal.throwIfAborted();
-      const sample = await get(page, page.name === 'api-records');
-      const problem = sampleProblem(page, sample);
-      if (problem) log(`[${label}]   warm-up ${page.name}: ${problem}`);
-      else if (opts.verbose) log(`[${label}]   warm-up ${page.name}: ${sample.ttfbMs.toFixed(0)} ms`);
-      if (page.name === 'api-records' && sample.body) {
-        try {
-          log(`[${label}]   /api/v1/records reports ${(JSON.parse(sample.body) as { total?: number }).total ?? '?'} public records`);
-        } catch {
-          // not JSON: reported by the measured requests
-        }
+  // Warm-up: one request per page (first render, caches, JIT), not counted.
+  const warmStarted = Date.now();
+  for (const page of pages) {
+    abort.signal.throwIfAborted();
+    const sample = await get(page, page.name === 'api-records');
+    const problem = sampleProblem(page, sample);
+    if (problem) log(`[${label}]   warm-up ${page.name}: ${problem}`);
+    else if (opts.verbose) log(`[${label}]   warm-up ${page.name}: ${sample.ttfbMs.toFixed(0)} ms`);
+    if (page.name === 'api-records' && sample.body) {
+      try {
+        log(`[${label}]   /api/v1/records reports ${(JSON.parse(sample.body) as { total?: number }).total ?? '?'} public records`);
+      } catch {
+        // not JSON: reported by the measured requests
       }
     }
-    log(`[${label}] warm-up pass over ${pages.length} pages took ${seconds(Date.now() - warmStarted)}`);
+  }
+  log(`[${label}] warm-up pass over ${pages.length} pages took ${seconds(Date.now() - warmStarted)}`);
+  return { side: { label, records, server, pid, pages, results, get }, record: record! };
+}
 
-    // Measured passes: round-robin over the pages, so a passing disturbance on this shared machine touches them all alike.
-    for (let run = 1; run <= RUNS; run++) {
-      const passStarted = Date.now();
-      for (const page of pages) {
+/**
+ * The measured passes, over both archives at once: each page is asked of one server and then of the other (which
+ * goes first alternates from pass to pass), so whatever else this shared machine is doing touches both sides of
+ * every ratio alike, rather than one phase measured in a busy minute and the other in a quiet one.
+ */
+async function measurePages(sides: Side[]): Promise<void> {
+  for (let run = 1; run <= RUNS; run++) {
+    const passStarted = Date.now();
+    const order = run % 2 ? sides : [...sides].reverse();
+    for (const [k, page] of sides[0]!.pages.entries()) {
+      for (const side of order) {
         abort.signal.throwIfAborted();
-        const sample = await get(page);
-        const result = results.get(page.name)!;
+        const sample = await side.get(side.pages[k]!);
+        const result = side.results.get(page.name)!;
         result.samples.push(sample);
         const problem = sampleProblem(page, sample);
         if (problem) result.failures.push(problem);
-        if (opts.verbose) log(`[${label}]   run ${run} ${page.name}: ${problem ?? `${sample.ttfbMs.toFixed(0)} ms, ${(sample.bytes / 1024).toFixed(1)} KB`}`);
+        if (opts.verbose) log(`[${side.label}]   run ${run} ${page.name}: ${problem ?? `${sample.ttfbMs.toFixed(0)} ms, ${(sample.bytes / 1024).toFixed(1)} KB`}`);
       }
-      log(`[${label}] pass ${run}/${RUNS} took ${seconds(Date.now() - passStarted)}`);
     }
-    closeConnections();
-    if ([...results.values()].some((r) => r.failures.length)) {
-      const tail = server.output().trim().split('\n').slice(-30).join('\n');
-      log(`[${label}] some pages failed; the server's last output lines:\n${tail}`);
-    }
-
-    const memory = memoryOf(pid);
-    log(`[${label}] server RSS ${mib(memory.rss)} MiB (peak so far ${mib(memory.peak)} MiB)`);
-
-    const loadPage = pages.find((p) => p.name === LOAD_PAGE)!;
-    log(`[${label}] ${LOAD_PAGE} page under load: ${CONNECTIONS} connections for ${DURATION_S} s (autocannon)`);
-    const load = await loadTest(loadPage.url, {
-      connections: CONNECTIONS,
-      durationS: DURATION_S,
-      onStart: (stop) => untilCleanedUp(stop),
-    });
-    const memoryAfterLoad = memoryOf(pid);
-    log(
-      `[${label}]   ${load.rps.toFixed(2)} req/s (${load.ok} answered 2xx, ${load.failed} failed, ${load.timeouts} timed out), p50 ${fmtMs(load.p50Ms)}, p99 ${fmtMs(load.p99Ms)}; RSS ${mib(memoryAfterLoad.rss)} MiB, peak ${mib(memoryAfterLoad.peak)} MiB`,
-    );
-    return { phase: { label, records, pages: results, memory, memoryAfterLoad, load }, record: record! };
-  } finally {
-    closeConnections();
-    await server.stop();
-    forget();
+    log(`pass ${run}/${RUNS} over both archives took ${seconds(Date.now() - passStarted)}`);
   }
+  closeConnections();
+  for (const side of sides) {
+    if (![...side.results.values()].some((r) => r.failures.length)) continue;
+    const tail = side.server.output().trim().split('\n').slice(-30).join('\n');
+    log(`[${side.label}] some pages failed; the server's last output lines:\n${tail}`);
+  }
+}
+
+/** The server's memory after the pages, then the record page under load (the other server idle), then its memory again. */
+async function loadSide(side: Side): Promise<Phase> {
+  const memory = memoryOf(side.pid);
+  log(`[${side.label}] server RSS ${mib(memory.rss)} MiB (peak so far ${mib(memory.peak)} MiB)`);
+  const loadPage = side.pages.find((p) => p.name === LOAD_PAGE)!;
+  log(`[${side.label}] ${LOAD_PAGE} page under load: ${CONNECTIONS} connections for ${DURATION_S} s (autocannon)`);
+  const load = await loadTest(loadPage.url, {
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    onStart: (stop) => untilCleanedUp(stop),
+  });
+  const memoryAfterLoad = memoryOf(side.pid);
+  log(
+    `[${side.label}]   ${load.rps.toFixed(2)} req/s (${load.ok} answered 2xx, ${load.failed} failed, ${load.timeouts} timed out), p50 ${fmtMs(load.p50Ms)}, p99 ${fmtMs(load.p99Ms)}; RSS ${mib(memoryAfterLoad.rss)} MiB, peak ${mib(memoryAfterLoad.peak)} MiB`,
+  );
+  return { label: side.label, records: side.records, pages: side.results, memory, memoryAfterLoad, load };
 }
 
 // ---------------------------------------------------------------- report
@@ -492,9 +511,8 @@ async function main(): Promise<number> {
   });
   await seed(dataDir);
   const password = await adminAccount(dataDir);
-  const small = await measure(`${DEMO_COUNT}`, DEMO_COUNT, dataDir, password, undefined);
 
-  // N records: the same archive grown by the CLI import (or the cached grown one).
+  // N records: the same archive grown by the CLI import, in a copy (both are measured side by side), or the cached one.
   let imported: ImportRun;
   let largeDir: string;
   let largePassword: string;
@@ -505,21 +523,26 @@ async function main(): Promise<number> {
     log(`--reuse-archive: using the grown archive ${grownDir} (made ${manifest.created}); no import this run`);
     largePassword = await adminAccount(largeDir);
   } else {
-    imported = await importRecords(dataDir, fixture!.csv, fixture!.rows);
-    largeDir = dataDir;
+    largeDir = opts['reuse-archive'] ? grownDir : `${dataDir}-grown`;
+    await fs.rm(largeDir, { recursive: true, force: true });
+    await fs.cp(dataDir, largeDir, { recursive: true });
+    if (!opts['reuse-archive']) untilCleanedUp(() => (removeDataDir ? fs.rm(largeDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }) : undefined));
+    imported = await importRecords(largeDir, fixture!.csv, fixture!.rows);
     largePassword = password;
     if (opts['reuse-archive']) {
-      await fs.rm(grownDir, { recursive: true, force: true });
-      await fs.rename(dataDir, grownDir);
       const manifest: GrownManifest = { generatorVersion: GENERATOR_VERSION, n: N, import: imported, created: new Date().toISOString() };
       await fs.writeFile(grownManifest, JSON.stringify(manifest, null, 2) + '\n');
-      largeDir = grownDir;
-      removeDataDir = false;
       log(`kept the grown archive in ${grownDir} for later runs with --reuse-archive`);
     }
   }
-  const large = await measure(`${N}`, N, largeDir, largePassword, small.record);
-  return report(small.phase, large.phase, imported, started);
+
+  const small = await openSide(`${DEMO_COUNT}`, DEMO_COUNT, dataDir, password, undefined);
+  const large = await openSide(`${N}`, N, largeDir, largePassword, small.record);
+  await measurePages([small.side, large.side]);
+  const smallPhase = await loadSide(small.side);
+  const largePhase = await loadSide(large.side);
+  await Promise.all([small.side.server.stop(), large.side.server.stop()]);
+  return report(smallPhase, largePhase, imported, started);
 }
 
 main().then(

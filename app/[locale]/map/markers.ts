@@ -34,7 +34,7 @@ export interface DistrictCluster {
 }
 
 /** Markers of single points at most (those with the most records); the rest are clustered by district. */
-export const MAX_POINTS = 250;
+export const MAX_POINTS = 120;
 
 export function groupMarkers(places: PlaceCount[], maxPoints = MAX_POINTS): { points: Point[]; shown: Point[]; clusters: DistrictCluster[] } {
   const byAt = new Map<string, Point>();

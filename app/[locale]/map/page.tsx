@@ -40,7 +40,7 @@ export const dynamic = 'force-dynamic';
 type Props = { params: Promise<{ locale: Locale }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** Places listed under each district at most; the district's search covers the rest. */
-const MAX_PLACES_PER_DISTRICT = 12;
+const MAX_PLACES_PER_DISTRICT = 8;
 /** Record titles are fetched for each place (one small query each) only when there are this few places. */
 const TITLES_WHEN_PLACES_AT_MOST = 24;
 const TITLES_PER_PLACE = 3;
