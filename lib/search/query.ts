@@ -11,7 +11,7 @@
  *     (`widenKnown`);
  *   - a name in the synonym list (Katu, Cơ Tu, nhà rông, gươl…) matches all
  *     its other names;
- *   - when the query carries diacritics, `exactMatch` finds the records
+ *   - when the query carries diacritics, `exactPhrases` find the records
  *     that spell every accented word as typed (in the `exact` column: the
  *     original spelling of the title, subjects and place); the engine ranks
  *     them first. (A tier rather than a bm25 clause: scoring a clause with a
@@ -121,9 +121,10 @@ export interface CompiledQuery extends ParsedQuery {
   typedMatch?: string;
   /** The same, in parts. */
   typedClauses?: Clauses;
-  /** When the query carries diacritics: the records of the match that spell every accented word as typed. */
-  exactMatch?: string;
-  /** The accented words as typed, quoted (`"cầu"`): each must be in the exact column for exactMatch. */
+  /**
+   * When the query carries diacritics: the accented words as typed, quoted (`"cầu"`). The records of the match
+   * whose exact column holds every one spell the query as typed.
+   */
   exactPhrases?: string[];
   /** What to mark in snippets. */
   terms: MatchTerms;
@@ -197,7 +198,7 @@ export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: Synony
     match,
     clauses,
     ...(typedClauses ? { typedMatch: expression(typedClauses), typedClauses } : {}),
-    ...(exactPhrases.length ? { exactMatch: `${match} AND {exact} : (${exactPhrases.join(' AND ')})`, exactPhrases } : {}),
+    ...(exactPhrases.length ? { exactPhrases } : {}),
     terms,
     slots,
   };
