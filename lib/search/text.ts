@@ -12,6 +12,22 @@ export function fold(text: string): string {
   return foldVietnamese(text.normalize('NFC')).toLowerCase();
 }
 
+/**
+ * fold() of one word, remembered: marking hits folds every word of every
+ * hit's title and passage (a few thousand a search), and a text's words
+ * repeat. Bounded: forgotten all at once past 50,000 words.
+ */
+const foldedWords = new Map<string, string>();
+export function foldWord(word: string): string {
+  let folded = foldedWords.get(word);
+  if (folded === undefined) {
+    folded = fold(word);
+    if (foldedWords.size >= 50_000) foldedWords.clear();
+    foldedWords.set(word, folded);
+  }
+  return folded;
+}
+
 /** Lower-cased, NFC text that keeps its diacritics (for exact-diacritic ranking). */
 export function exactForm(text: string): string {
   return text.normalize('NFC').toLowerCase();
@@ -90,7 +106,7 @@ export function highlight(text: string, terms: MatchTerms): Segment[] {
   const segments: Segment[] = [];
   let at = 0;
   for (const span of wordSpans(text)) {
-    if (!matchesTerm(fold(span.word), terms)) continue;
+    if (!matchesTerm(foldWord(span.word), terms)) continue;
     if (span.start > at) segments.push({ text: text.slice(at, span.start), hit: false });
     segments.push({ text: span.word, hit: true });
     at = span.end;
@@ -107,7 +123,7 @@ export function highlight(text: string, terms: MatchTerms): Segment[] {
 export function snippet(texts: string[], terms: MatchTerms, maxWords = 24): Segment[] {
   for (const text of texts) {
     const spans = wordSpans(text);
-    const first = spans.findIndex((s) => matchesTerm(fold(s.word), terms));
+    const first = spans.findIndex((s) => matchesTerm(foldWord(s.word), terms));
     if (first < 0) continue;
     return crop(text, spans, Math.max(0, first - Math.floor(maxWords / 3)), maxWords, terms);
   }
