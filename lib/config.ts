@@ -67,6 +67,12 @@ export const EnvSchema = z
     /** Meilisearch index uid (letters, digits, - and _). */
     MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be letters, digits, - or _').default('disan-records'),
     // ---- end search ----
+    /**
+     * Redis shared by several processes or machines: the derivative job queue
+     * (BullMQ) and the API / sign-in limits. Unset: SQLite jobs under DATA_DIR
+     * and limits in memory (one machine, no service).
+     */
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     // ---- media pipeline (lib/media, lib/jobs) ----
     /** Derivative jobs run at once by one worker; default cores − 1, at least 1. */
     MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
@@ -134,6 +140,8 @@ export interface Config {
     | { driver: 'meilisearch'; host: string; apiKey?: string; index: string };
   /** Media pipeline (lib/media, lib/jobs). */
   media: MediaConfig;
+  /** Redis for what several processes share (jobs, rate limits and sign-in throttles); absent: embedded (SQLite, memory). */
+  redis?: { url: string };
 }
 
 // ---- media pipeline (lib/media, lib/jobs) ----
@@ -165,7 +173,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const value = cleaned[variable];
-    const shown = value === undefined || /SECRET|KEY/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = value === undefined || /SECRET|KEY|REDIS_URL/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const env = parsed.data;
@@ -208,6 +216,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
       env.SEARCH_DRIVER === 'meilisearch'
         ? { driver: 'meilisearch', host: env.MEILI_HOST!, ...(env.MEILI_API_KEY ? { apiKey: env.MEILI_API_KEY } : {}), index: env.MEILI_INDEX }
         : { driver: 'embedded', dir: path.join(dataDir, 'search') },
+    ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL } } : {}),
     // ---- media pipeline ----
     media: {
       workers: env.MEDIA_WORKERS ?? Math.max(1, os.availableParallelism() - 1),

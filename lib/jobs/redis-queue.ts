@@ -1,0 +1,254 @@
+/**
+ * The derivative job queue on Redis (REDIS_URL set), for workers on several
+ * machines: BullMQ, used the way its "manually fetching jobs" pattern
+ * describes, so that the one worker loop (./worker.ts) runs on both queues.
+ * Everything that coordinates workers is BullMQ's own:
+ *
+ *   - dedup: the job id is ours (record id / digest / pipeline version) and
+ *     BullMQ adds nothing when a job of that id exists (done stays done);
+ *   - leases: a claimed job is locked for `leaseMs` (BullMQ's lockDuration),
+ *     heartbeat() extends the lock; BullMQ's stalled-job checker gives a job
+ *     whose lock expired (its worker died) back to the queue, and fails it for
+ *     good after it stalled as many times as it may be attempted;
+ *   - retries: the job's `attempts` and a custom backoff strategy that takes
+ *     the delay the worker computed (the same backoff as the SQLite queue);
+ *     a permanent failure is BullMQ's UnrecoverableError.
+ *
+ * The only thing kept beside BullMQ's keys is a set of job ids per record,
+ * so that a record's jobs are read without walking every job.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { Queue, UnrecoverableError, Worker, type Job, type JobType } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { MediaEntry } from '../records/schema';
+import { PIPELINE_VERSION, derivativePrefix } from '../derivatives/manifest';
+import { jobId, type ClaimedJob, type EnqueueOptions, type JobCounts, type JobQueue, type JobState, type JobStatus, type ListFilter } from './queue';
+
+interface JobData {
+  recordId: string;
+  media: MediaEntry;
+  pipelineVersion: number;
+}
+
+type DeriveJob = Job<JobData, unknown, string>;
+
+/** A failure to retry after the delay the worker chose; read by the backoff strategy. */
+class RetryLater extends Error {
+  constructor(message: string, readonly retryInMs: number) {
+    super(message);
+  }
+}
+
+const BACKOFF = 'disan-worker-delay';
+
+export interface RedisQueueOptions {
+  /** BullMQ queue name (tests use their own). */
+  name?: string;
+  /** How long a claim holds without a heartbeat (BullMQ lockDuration). */
+  leaseMs?: number;
+  /** Times a job may lose its worker (stall) before it fails for good; default attempts − 1 of the configuration. */
+  maxStalls?: number;
+}
+
+const STATE_OF: Partial<Record<string, JobStatus>> = {
+  waiting: 'queued',
+  wait: 'queued',
+  prioritized: 'queued',
+  delayed: 'queued',
+  paused: 'queued',
+  'waiting-children': 'queued',
+  active: 'running',
+  completed: 'done',
+  failed: 'failed',
+};
+const TYPES_OF: Record<JobStatus, JobType[]> = {
+  queued: ['waiting', 'prioritized', 'delayed', 'waiting-children'],
+  running: ['active'],
+  done: ['completed'],
+  failed: ['failed'],
+};
+
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
+
+/** A Redis URL without its password, for logs. */
+export function redisAddress(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  u.username = '';
+  return u.toString();
+}
+
+export class RedisJobQueue implements JobQueue {
+  readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly where: string;
+  readonly leaseMs: number;
+  private readonly redis: Redis;
+  private readonly queue: Queue<JobData, unknown, string>;
+  private readonly name: string;
+  private readonly maxStalls: number;
+  /** Opened on first claim: a process that only queues holds no worker connection. */
+  private worker: Worker<JobData, unknown, string> | undefined;
+  /** Jobs this process holds, with the lock token BullMQ checks. */
+  private readonly held = new Map<string, { job: DeriveJob; token: string }>();
+  private tokens = 0;
+
+  constructor(url: string, options: RedisQueueOptions = {}) {
+    this.where = redisAddress(url);
+    this.name = options.name ?? 'disan-derivatives';
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.maxStalls = options.maxStalls ?? 2;
+    // maxRetriesPerRequest: null, as BullMQ's workers require: a command waits out a reconnection rather than fail.
+    this.redis = new Redis(url, { maxRetriesPerRequest: null });
+    this.queue = new Queue(this.name, { connection: this.redis });
+  }
+
+  private recordKey(recordId: string): string {
+    return `bull:${this.name}:disan-record:${recordId}`;
+  }
+
+  private async toState(job: DeriveJob | undefined): Promise<JobState | undefined> {
+    if (!job?.id) return undefined;
+    const raw = await job.getState();
+    const state = STATE_OF[raw];
+    if (!state) return undefined;
+    const { recordId, media, pipelineVersion } = job.data;
+    const progress = typeof job.progress === 'number' ? job.progress : 0;
+    // A delayed job's time to run is its score in BullMQ's delayed set (ms × 4096 + a counter).
+    const score = raw === 'delayed' && job.attemptsMade > 0 ? await this.redis.zscore(`bull:${this.name}:delayed`, job.id) : null;
+    const retryAt = score === null ? undefined : Math.floor(Number(score) / 0x1000);
+    const updated = Math.max(job.timestamp, job.processedOn ?? 0, job.finishedOn ?? 0, retryAt === undefined ? 0 : retryAt - job.delay);
+    return {
+      id: job.id,
+      recordId,
+      mediaPath: media.path,
+      digest: media.digest,
+      kind: media.kind,
+      pipelineVersion,
+      state,
+      attempts: job.attemptsStarted,
+      maxAttempts: job.opts.attempts ?? 1,
+      progress: state === 'done' ? 100 : Math.round(progress),
+      ...(state !== 'done' && job.failedReason ? { error: job.failedReason } : {}),
+      ...(retryAt !== undefined ? { retryAt: iso(retryAt) } : {}),
+      outputPrefix: derivativePrefix(recordId, media.digest),
+      createdAt: iso(job.timestamp)!,
+      updatedAt: iso(updated)!,
+      ...(job.processedOn ? { startedAt: iso(job.processedOn) } : {}),
+      ...(job.finishedOn && (state === 'done' || state === 'failed') ? { finishedAt: iso(job.finishedOn) } : {}),
+    };
+  }
+
+  async enqueue(recordId: string, media: MediaEntry, options: EnqueueOptions): Promise<JobState> {
+    const id = jobId(recordId, media.digest);
+    if (options.force) {
+      const existing = await this.queue.getJob(id);
+      // A running job is left to finish (as on SQLite); anything else starts again from scratch.
+      if (existing && (await existing.getState()) !== 'active') await existing.remove().catch(() => undefined);
+    }
+    await this.redis.sadd(this.recordKey(recordId), id);
+    // BullMQ adds nothing when a job with this id exists: the dedup is its own.
+    const job = await this.queue.add(
+      'derive',
+      { recordId, media, pipelineVersion: PIPELINE_VERSION },
+      { jobId: id, attempts: options.maxAttempts, backoff: { type: BACKOFF }, removeOnComplete: false, removeOnFail: false },
+    );
+    return (await this.toState((await this.queue.getJob(id)) ?? job))!;
+  }
+
+  async get(id: string): Promise<JobState | undefined> {
+    return this.toState(await this.queue.getJob(id));
+  }
+
+  async list(filter: ListFilter = {}): Promise<JobState[]> {
+    const limit = filter.limit ?? 500;
+    let jobs: DeriveJob[];
+    if (filter.recordId) {
+      const ids = await this.redis.smembers(this.recordKey(filter.recordId));
+      jobs = (await Promise.all(ids.map((id) => this.queue.getJob(id)))).filter((j): j is DeriveJob => Boolean(j));
+    } else {
+      jobs = await this.queue.getJobs(filter.state ? TYPES_OF[filter.state] : Object.values(TYPES_OF).flat());
+    }
+    const states = (await Promise.all(jobs.map((j) => this.toState(j)))).filter((s): s is JobState => Boolean(s));
+    return states
+      .filter((s) => !filter.state || s.state === filter.state)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  async counts(): Promise<JobCounts> {
+    const raw = await this.queue.getJobCounts(...Object.values(TYPES_OF).flat());
+    const out: JobCounts = { queued: 0, running: 0, done: 0, failed: 0 };
+    for (const [type, n] of Object.entries(raw)) {
+      const state = STATE_OF[type];
+      if (state) out[state] += n;
+    }
+    return out;
+  }
+
+  private openWorker(): Worker<JobData, unknown, string> {
+    if (this.worker) return this.worker;
+    this.worker = new Worker<JobData, unknown, string>(this.name, null, {
+      connection: this.redis,
+      autorun: false,
+      lockDuration: this.leaseMs,
+      // A dead worker's job is found within lease + two checks (BullMQ marks, then moves).
+      stalledInterval: Math.max(250, Math.floor(this.leaseMs / 2)),
+      maxStalledCount: this.maxStalls,
+      settings: {
+        backoffStrategy: (_attempts: number, _type?: string, error?: Error) => (error instanceof RetryLater ? error.retryInMs : 5000),
+      },
+    });
+    this.worker.on('error', (error) => console.error('job queue (Redis):', error.message));
+    return this.worker;
+  }
+
+  /** Starts BullMQ's stalled-job checker (once): it gives jobs whose lock expired back to the queue. */
+  async recoverAbandoned(): Promise<number> {
+    const worker = this.openWorker();
+    if (!this.stalledCheck) this.stalledCheck = worker.startStalledCheckTimer();
+    await this.stalledCheck;
+    return 0;
+  }
+  private stalledCheck: Promise<void> | undefined;
+
+  async claim(): Promise<ClaimedJob | undefined> {
+    const worker = this.openWorker();
+    const token = `${this.owner}:${++this.tokens}`;
+    const job = (await worker.getNextJob(token, { block: false })) as DeriveJob | undefined;
+    if (!job?.id) return undefined;
+    this.held.set(job.id, { job, token });
+    return { id: job.id, recordId: job.data.recordId, media: job.data.media, attempts: job.attemptsStarted, maxAttempts: job.opts.attempts ?? 1 };
+  }
+
+  async heartbeat(id: string, progress?: number): Promise<boolean> {
+    const held = this.held.get(id);
+    if (!held) return false;
+    const extended = await held.job.extendLock(held.token, this.leaseMs);
+    if (!extended) return false;
+    if (progress !== undefined) await held.job.updateProgress(Math.round(progress * 100));
+    return true;
+  }
+
+  async complete(id: string): Promise<void> {
+    const held = this.held.get(id);
+    if (!held) return;
+    this.held.delete(id);
+    await held.job.updateProgress(100);
+    await held.job.moveToCompleted(null, held.token, false);
+  }
+
+  async fail(id: string, reason: string, retryInMs?: number): Promise<void> {
+    const held = this.held.get(id);
+    if (!held) return;
+    this.held.delete(id);
+    const message = reason.slice(0, 2000);
+    await held.job.moveToFailed(retryInMs === undefined ? new UnrecoverableError(message) : new RetryLater(message, retryInMs), held.token, false);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+}
