@@ -11,6 +11,17 @@ describe('configuration', () => {
     expect(config.siteUrl).toBe('http://localhost:3000');
   });
 
+  it('uses Redis only when REDIS_URL is set, accepts only redis:// and rediss://, and never echoes the URL (it may hold a password)', () => {
+    expect(parseConfig({}).redis).toBeUndefined();
+    expect(parseConfig({ REDIS_URL: '' }).redis).toBeUndefined();
+    expect(parseConfig({ REDIS_URL: 'redis://:s3cret@10.0.0.5:6379/2' }).redis).toEqual({ url: 'redis://:s3cret@10.0.0.5:6379/2' });
+    expect(parseConfig({ REDIS_URL: 'rediss://cache.example.org:6380' }).redis).toEqual({ url: 'rediss://cache.example.org:6380' });
+    for (const bad of ['http://:s3cret@10.0.0.5:6379', 'localhost:6379', 'redis']) {
+      expect(() => parseConfig({ REDIS_URL: bad })).toThrow(ConfigError);
+      expect(() => parseConfig({ REDIS_URL: bad })).toThrow(/^Configuration error: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL$/);
+    }
+  });
+
   it('reads the S3 settings', () => {
     const config = parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'di-san', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
     expect(config.storage).toMatchObject({ driver: 's3', bucket: 'di-san', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
