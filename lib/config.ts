@@ -86,6 +86,8 @@ export const EnvSchema = z
     IMAGE_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(300),
     /** Attempts of one derivative job before it fails permanently. */
     MEDIA_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    /** How long a worker's claim on a job holds without a heartbeat, in seconds: a dead worker's job is taken again after it. */
+    MEDIA_JOB_LEASE_S: z.coerce.number().int().min(2).max(3600).default(60),
     // ---- end media pipeline ----
   })
   .superRefine((env, ctx) => {
@@ -155,6 +157,8 @@ export interface MediaConfig {
   maxImagePixels: number;
   maxImageBytes: number;
   maxAttempts: number;
+  /** How long a claim holds without a heartbeat (ms). */
+  jobLeaseMs: number;
 }
 // ---- end media pipeline ----
 
@@ -226,6 +230,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
       maxImagePixels: Math.round(env.IMAGE_MAX_MEGAPIXELS * 1_000_000),
       maxImageBytes: env.IMAGE_MAX_MB * 1024 * 1024,
       maxAttempts: env.MEDIA_JOB_ATTEMPTS,
+      jobLeaseMs: env.MEDIA_JOB_LEASE_S * 1000,
     },
   };
 }

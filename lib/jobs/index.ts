@@ -34,8 +34,9 @@ export function mediaLimits(config: Pick<Config, 'media'>): MediaLimits {
  * (workers on several machines), the SQLite file under DATA_DIR/jobs otherwise.
  */
 export function openJobQueue(config: Pick<Config, 'media' | 'redis'>): JobQueue {
-  if (config.redis) return new RedisJobQueue(config.redis.url, { maxStalls: Math.max(0, config.media.maxAttempts - 1) });
-  return new SqliteJobQueue(config.media.jobsFile);
+  const leaseMs = config.media.jobLeaseMs;
+  if (config.redis) return new RedisJobQueue(config.redis.url, { leaseMs, maxStalls: Math.max(0, config.media.maxAttempts - 1) });
+  return new SqliteJobQueue(config.media.jobsFile, { leaseMs });
 }
 
 /** Originals of a record that get derivatives. */
