@@ -88,6 +88,8 @@ export const EnvSchema = z
     MEDIA_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     /** How long a worker's claim on a job holds without a heartbeat, in seconds: a dead worker's job is taken again after it. */
     MEDIA_JOB_LEASE_S: z.coerce.number().int().min(2).max(3600).default(60),
+    /** Whether the web server runs derivative jobs in its own process too; default: yes without REDIS_URL, no with it. */
+    MEDIA_WEB_WORKER: bool.optional(),
     // ---- end media pipeline ----
   })
   .superRefine((env, ctx) => {
@@ -159,6 +161,8 @@ export interface MediaConfig {
   maxAttempts: number;
   /** How long a claim holds without a heartbeat (ms). */
   jobLeaseMs: number;
+  /** The web server runs a derivative worker in its own process (the one-machine default). */
+  webWorker: boolean;
 }
 // ---- end media pipeline ----
 
@@ -231,6 +235,8 @@ export function parseConfig(source: Record<string, string | undefined> = process
       maxImageBytes: env.IMAGE_MAX_MB * 1024 * 1024,
       maxAttempts: env.MEDIA_JOB_ATTEMPTS,
       jobLeaseMs: env.MEDIA_JOB_LEASE_S * 1000,
+      // On one machine the web server transcodes too; with Redis, workers run apart and scale apart.
+      webWorker: env.MEDIA_WEB_WORKER ?? !env.REDIS_URL,
     },
   };
 }

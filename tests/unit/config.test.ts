@@ -16,6 +16,11 @@ describe('configuration', () => {
     expect(parseConfig({ REDIS_URL: '' }).redis).toBeUndefined();
     expect(parseConfig({ REDIS_URL: 'redis://:s3cret@10.0.0.5:6379/2' }).redis).toEqual({ url: 'redis://:s3cret@10.0.0.5:6379/2' });
     expect(parseConfig({ REDIS_URL: 'rediss://cache.example.org:6380' }).redis).toEqual({ url: 'rediss://cache.example.org:6380' });
+    // The web server transcodes too on one machine; with Redis, workers run apart unless asked.
+    expect(parseConfig({}).media).toMatchObject({ webWorker: true, jobLeaseMs: 60_000 });
+    expect(parseConfig({ REDIS_URL: 'redis://10.0.0.5' }).media.webWorker).toBe(false);
+    expect(parseConfig({ REDIS_URL: 'redis://10.0.0.5', MEDIA_WEB_WORKER: 'true' }).media.webWorker).toBe(true);
+    expect(parseConfig({ MEDIA_WEB_WORKER: 'no' }).media.webWorker).toBe(false);
     for (const bad of ['http://:s3cret@10.0.0.5:6379', 'localhost:6379', 'redis']) {
       expect(() => parseConfig({ REDIS_URL: bad })).toThrow(ConfigError);
       expect(() => parseConfig({ REDIS_URL: bad })).toThrow(/^Configuration error: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL$/);
