@@ -100,7 +100,9 @@ export class RedisJobQueue implements JobQueue {
     this.maxStalls = options.maxStalls ?? 2;
     // maxRetriesPerRequest: null, as BullMQ's workers require: a command waits out a reconnection rather than fail.
     this.redis = new Redis(url, { maxRetriesPerRequest: null });
+    this.redis.on('error', () => undefined); // ioredis reconnects on its own; the queue's and worker's 'error' events say what failed
     this.queue = new Queue(this.name, { connection: this.redis });
+    this.queue.on('error', (error) => console.error('job queue (Redis):', error.message));
   }
 
   private recordKey(recordId: string): string {
