@@ -4,10 +4,10 @@
  * Redis, shared by every web process, when REDIS_URL is set) and CORS.
  */
 import { createHash } from 'node:crypto';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { clientAddress } from '../http/client-address';
-import { limitersFor } from '../http/rate-limit';
+import { limitersFor, type Limiter } from '../http/rate-limit';
 import { matchesEtag } from '../http/serve-object';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After, Link' };
@@ -31,7 +31,7 @@ export function json(request: Request, value: unknown, cacheControl?: string): R
   return withEtag(request, JSON.stringify(value), 'application/json; charset=utf-8', cacheControl);
 }
 
-let limiter: { points: number; redis: string | undefined; instance: RateLimiterAbstract } | undefined;
+let limiter: { points: number; redis: string | undefined; instance: Limiter } | undefined;
 
 /** Undefined when the request may go on; a 429 problem with Retry-After when the client is over its limit. */
 export async function rateLimit(request: Request, config: Pick<Config, 'apiRateLimitPerMinute' | 'clientAddressHeader' | 'redis'>): Promise<Response | undefined> {

@@ -13,8 +13,8 @@
  * slowing measure. With REDIS_URL the counters are in Redis
  * (lib/http/rate-limit.ts), so every web process enforces the same limits.
  */
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { memoryLimiters, type LimiterFactory } from '../http/rate-limit';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryLimiters, type Limiter, type LimiterFactory } from '../http/rate-limit';
 
 export interface ThrottleLimits {
   /** Failures of one account from one address before that pair waits. */
@@ -41,8 +41,8 @@ function pairKey(account: string, address: string): string {
 }
 
 export class LoginThrottle {
-  private readonly pair: RateLimiterAbstract;
-  private readonly address: RateLimiterAbstract;
+  private readonly pair: Limiter;
+  private readonly address: Limiter;
 
   /** `limiters`: where the counters live (memory by default; lib/http/rate-limit.ts limitersFor(config)). */
   constructor(limits: ThrottleLimits = DEFAULT_LIMITS, limiters: LimiterFactory = memoryLimiters) {
@@ -72,7 +72,7 @@ function blockedFor(state: RateLimiterRes | null, points: number): number {
 }
 
 /** Counts one failure; going over the limit is expressed by the rejection, which is exactly what we want to record. */
-async function spend(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function spend(limiter: Limiter, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

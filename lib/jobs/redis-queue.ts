@@ -16,11 +16,14 @@
  *
  * The only thing kept beside BullMQ's keys is a set of job ids per record,
  * so that a record's jobs are read without walking every job.
+ *
+ * bullmq and ioredis are loaded when a RedisJobQueue is first used, so the
+ * embedded default (no REDIS_URL) never pays for loading them.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { Queue, UnrecoverableError, Worker, type Job, type JobType } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, JobType, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { MediaEntry } from '../records/schema';
 import { PIPELINE_VERSION, derivativePrefix } from '../derivatives/manifest';
 import { jobId, type ClaimedJob, type EnqueueOptions, type JobCounts, type JobQueue, type JobState, type JobStatus, type ListFilter } from './queue';
@@ -32,6 +35,10 @@ interface JobData {
 }
 
 type DeriveJob = Job<JobData, unknown, string>;
+
+type Modules = { bullmq: typeof import('bullmq'); ioredis: typeof import('ioredis') };
+let modules: Promise<Modules> | undefined;
+const load = (): Promise<Modules> => (modules ??= Promise.all([import('bullmq'), import('ioredis')]).then(([bullmq, ioredis]) => ({ bullmq, ioredis })));
 
 /** A failure to retry after the delay the worker chose; read by the backoff strategy. */
 class RetryLater extends Error {
@@ -83,12 +90,12 @@ export class RedisJobQueue implements JobQueue {
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly where: string;
   readonly leaseMs: number;
-  private readonly redis: Redis;
-  private readonly queue: Queue<JobData, unknown, string>;
+  private readonly url: string;
+  private opened: Promise<{ redis: Redis; queue: Queue<JobData, unknown, string>; bullmq: Modules['bullmq'] }> | undefined;
   private readonly name: string;
   private readonly maxStalls: number;
   /** Opened on first claim: a process that only queues holds no worker connection. */
-  private worker: Worker<JobData, unknown, string> | undefined;
+  private worker: Promise<Worker<JobData, unknown, string>> | undefined;
   /** Jobs this process holds, with the lock token BullMQ checks. */
   private readonly held = new Map<string, { job: DeriveJob; token: string }>();
   private tokens = 0;
@@ -98,11 +105,19 @@ export class RedisJobQueue implements JobQueue {
     this.name = options.name ?? 'disan-derivatives';
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxStalls = options.maxStalls ?? 2;
-    // maxRetriesPerRequest: null, as BullMQ's workers require: a command waits out a reconnection rather than fail.
-    this.redis = new Redis(url, { maxRetriesPerRequest: null });
-    this.redis.on('error', () => undefined); // ioredis reconnects on its own; the queue's and worker's 'error' events say what failed
-    this.queue = new Queue(this.name, { connection: this.redis });
-    this.queue.on('error', (error) => console.error('job queue (Redis):', error.message));
+    this.url = url;
+  }
+
+  private open() {
+    this.opened ??= load().then(({ bullmq, ioredis }) => {
+      // maxRetriesPerRequest: null, as BullMQ's workers require: a command waits out a reconnection rather than fail.
+      const redis = new ioredis.Redis(this.url, { maxRetriesPerRequest: null });
+      redis.on('error', () => undefined); // ioredis reconnects on its own; the queue's and worker's 'error' events say what failed
+      const queue = new bullmq.Queue<JobData, unknown, string>(this.name, { connection: redis });
+      queue.on('error', (error) => console.error('job queue (Redis):', error.message));
+      return { redis, queue, bullmq };
+    });
+    return this.opened;
   }
 
   private recordKey(recordId: string): string {
@@ -117,7 +132,7 @@ export class RedisJobQueue implements JobQueue {
     const { recordId, media, pipelineVersion } = job.data;
     const progress = typeof job.progress === 'number' ? job.progress : 0;
     // A delayed job's time to run is its score in BullMQ's delayed set (ms × 4096 + a counter).
-    const score = raw === 'delayed' && job.attemptsMade > 0 ? await this.redis.zscore(`bull:${this.name}:delayed`, job.id) : null;
+    const score = raw === 'delayed' && job.attemptsMade > 0 ? await (await this.open()).redis.zscore(`bull:${this.name}:delayed`, job.id) : null;
     const retryAt = score === null ? undefined : Math.floor(Number(score) / 0x1000);
     const updated = Math.max(job.timestamp, job.processedOn ?? 0, job.finishedOn ?? 0, retryAt === undefined ? 0 : retryAt - job.delay);
     return {
@@ -142,34 +157,37 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async enqueue(recordId: string, media: MediaEntry, options: EnqueueOptions): Promise<JobState> {
+    const { queue, redis } = await this.open();
     const id = jobId(recordId, media.digest);
     if (options.force) {
-      const existing = await this.queue.getJob(id);
+      const existing = await queue.getJob(id);
       // A running job is left to finish (as on SQLite); anything else starts again from scratch.
       if (existing && (await existing.getState()) !== 'active') await existing.remove().catch(() => undefined);
     }
-    await this.redis.sadd(this.recordKey(recordId), id);
+    await redis.sadd(this.recordKey(recordId), id);
     // BullMQ adds nothing when a job with this id exists: the dedup is its own.
-    const job = await this.queue.add(
+    const job = await queue.add(
       'derive',
       { recordId, media, pipelineVersion: PIPELINE_VERSION },
       { jobId: id, attempts: options.maxAttempts, backoff: { type: BACKOFF }, removeOnComplete: false, removeOnFail: false },
     );
-    return (await this.toState((await this.queue.getJob(id)) ?? job))!;
+    return (await this.toState((await queue.getJob(id)) ?? job))!;
   }
 
   async get(id: string): Promise<JobState | undefined> {
-    return this.toState(await this.queue.getJob(id));
+    const { queue } = await this.open();
+    return this.toState(await queue.getJob(id));
   }
 
   async list(filter: ListFilter = {}): Promise<JobState[]> {
     const limit = filter.limit ?? 500;
+    const { queue, redis } = await this.open();
     let jobs: DeriveJob[];
     if (filter.recordId) {
-      const ids = await this.redis.smembers(this.recordKey(filter.recordId));
-      jobs = (await Promise.all(ids.map((id) => this.queue.getJob(id)))).filter((j): j is DeriveJob => Boolean(j));
+      const ids = await redis.smembers(this.recordKey(filter.recordId));
+      jobs = (await Promise.all(ids.map((id) => queue.getJob(id)))).filter((j): j is DeriveJob => Boolean(j));
     } else {
-      jobs = await this.queue.getJobs(filter.state ? TYPES_OF[filter.state] : Object.values(TYPES_OF).flat());
+      jobs = await queue.getJobs(filter.state ? TYPES_OF[filter.state] : Object.values(TYPES_OF).flat());
     }
     const states = (await Promise.all(jobs.map((j) => this.toState(j)))).filter((s): s is JobState => Boolean(s));
     return states
@@ -179,7 +197,8 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async counts(): Promise<JobCounts> {
-    const raw = await this.queue.getJobCounts(...Object.values(TYPES_OF).flat());
+    const { queue } = await this.open();
+    const raw = await queue.getJobCounts(...Object.values(TYPES_OF).flat());
     const out: JobCounts = { queued: 0, running: 0, done: 0, failed: 0 };
     for (const [type, n] of Object.entries(raw)) {
       const state = STATE_OF[type];
@@ -188,10 +207,14 @@ export class RedisJobQueue implements JobQueue {
     return out;
   }
 
-  private openWorker(): Worker<JobData, unknown, string> {
-    if (this.worker) return this.worker;
-    this.worker = new Worker<JobData, unknown, string>(this.name, null, {
-      connection: this.redis,
+  private openWorker(): Promise<Worker<JobData, unknown, string>> {
+    this.worker ??= this.open().then(({ redis, bullmq }) => this.newWorker(redis, bullmq));
+    return this.worker;
+  }
+
+  private newWorker(redis: Redis, bullmq: Modules['bullmq']): Worker<JobData, unknown, string> {
+    const worker = new bullmq.Worker<JobData, unknown, string>(this.name, null, {
+      connection: redis,
       autorun: false,
       lockDuration: this.leaseMs,
       // A dead worker's job is found within lease + two checks (BullMQ marks, then moves).
@@ -201,13 +224,13 @@ export class RedisJobQueue implements JobQueue {
         backoffStrategy: (_attempts: number, _type?: string, error?: Error) => (error instanceof RetryLater ? error.retryInMs : 5000),
       },
     });
-    this.worker.on('error', (error) => console.error('job queue (Redis):', error.message));
-    return this.worker;
+    worker.on('error', (error) => console.error('job queue (Redis):', error.message));
+    return worker;
   }
 
   /** Starts BullMQ's stalled-job checker (once): it gives jobs whose lock expired back to the queue. */
   async recoverAbandoned(): Promise<number> {
-    const worker = this.openWorker();
+    const worker = await this.openWorker();
     if (!this.stalledCheck) this.stalledCheck = worker.startStalledCheckTimer();
     await this.stalledCheck;
     return 0;
@@ -215,7 +238,7 @@ export class RedisJobQueue implements JobQueue {
   private stalledCheck: Promise<void> | undefined;
 
   async claim(): Promise<ClaimedJob | undefined> {
-    const worker = this.openWorker();
+    const worker = await this.openWorker();
     const token = `${this.owner}:${++this.tokens}`;
     const job = (await worker.getNextJob(token, { block: false })) as DeriveJob | undefined;
     if (!job?.id) return undefined;
@@ -245,12 +268,19 @@ export class RedisJobQueue implements JobQueue {
     if (!held) return;
     this.held.delete(id);
     const message = reason.slice(0, 2000);
-    await held.job.moveToFailed(retryInMs === undefined ? new UnrecoverableError(message) : new RetryLater(message, retryInMs), held.token, false);
+    const { bullmq } = await this.open();
+    await held.job.moveToFailed(retryInMs === undefined ? new bullmq.UnrecoverableError(message) : new RetryLater(message, retryInMs), held.token, false);
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    await this.redis.quit().catch(() => undefined);
+    if (!this.opened) return;
+    const { queue, redis } = await this.opened;
+    await (await this.worker)?.close();
+    await queue.close();
+    await redis.quit().catch(() => undefined);
+    this.opened = undefined;
+    this.worker = undefined;
+    this.stalledCheck = undefined;
+    this.held.clear();
   }
 }
