@@ -8,8 +8,9 @@
  *     BullMQ adds nothing when a job of that id exists (done stays done);
  *   - leases: a claimed job is locked for `leaseMs` (BullMQ's lockDuration),
  *     heartbeat() extends the lock; BullMQ's stalled-job checker gives a job
- *     whose lock expired (its worker died) back to the queue, and fails it for
- *     good after it stalled as many times as it may be attempted;
+ *     whose lock expired (its worker died) back to the queue; one whose
+ *     worker died on every attempt it had fails for good when next taken (as
+ *     BullMQ's own processing loop does with a job that stalled too often);
  *   - retries: the job's `attempts` and a custom backoff strategy that takes
  *     the delay the worker computed (the same backoff as the SQLite queue);
  *     a permanent failure is BullMQ's UnrecoverableError.
@@ -32,6 +33,8 @@ interface JobData {
   recordId: string;
   media: MediaEntry;
   pipelineVersion: number;
+  /** Taken only to be failed for good (its worker died on every attempt): that start is not an attempt. */
+  refusedLastStart?: boolean;
 }
 
 type DeriveJob = Job<JobData, unknown, string>;
@@ -143,7 +146,7 @@ export class RedisJobQueue implements JobQueue {
       kind: media.kind,
       pipelineVersion,
       state,
-      attempts: job.attemptsStarted,
+      attempts: job.attemptsStarted - (job.data.refusedLastStart ? 1 : 0),
       maxAttempts: job.opts.attempts ?? 1,
       progress: state === 'done' ? 100 : Math.round(progress),
       ...(state !== 'done' && job.failedReason ? { error: job.failedReason } : {}),
@@ -239,11 +242,23 @@ export class RedisJobQueue implements JobQueue {
 
   async claim(): Promise<ClaimedJob | undefined> {
     const worker = await this.openWorker();
-    const token = `${this.owner}:${++this.tokens}`;
-    const job = (await worker.getNextJob(token, { block: false })) as DeriveJob | undefined;
-    if (!job?.id) return undefined;
-    this.held.set(job.id, { job, token });
-    return { id: job.id, recordId: job.data.recordId, media: job.data.media, attempts: job.attemptsStarted, maxAttempts: job.opts.attempts ?? 1 };
+    for (;;) {
+      const token = `${this.owner}:${++this.tokens}`;
+      const job = (await worker.getNextJob(token, { block: false })) as DeriveJob | undefined;
+      if (!job?.id) return undefined;
+      // A job whose worker died on every attempt it had (killed, out of memory) fails for good rather than kill
+      // another; BullMQ marks one that stalled too often (deferredFailure) and leaves failing it to the taker.
+      const before = job.attemptsStarted - 1;
+      const maxAttempts = job.opts.attempts ?? 1;
+      if (job.deferredFailure || before >= maxAttempts) {
+        const { bullmq } = await this.open();
+        await job.updateData({ ...job.data, refusedLastStart: true });
+        await job.moveToFailed(new bullmq.UnrecoverableError(`the worker stopped during this job ${before} times (killed or out of memory)`), token, false);
+        continue;
+      }
+      this.held.set(job.id, { job, token });
+      return { id: job.id, recordId: job.data.recordId, media: job.data.media, attempts: job.attemptsStarted, maxAttempts };
+    }
   }
 
   async heartbeat(id: string, progress?: number): Promise<boolean> {

@@ -179,6 +179,20 @@ export function jobQueueContract(name: string, setup: () => Promise<JobQueueSubj
       expect(await a.get(queued.id)).toMatchObject({ state: 'done', attempts: 2, progress: 100 });
     });
 
+    it('fails a job for good, with a reason, once its worker has died on every attempt it had', async () => {
+      const queued = await a.enqueue('rec00009', media(), { maxAttempts: 1 });
+      await claimJob(a, queued.id); // a dies holding it: its one attempt is spent
+      const failed = await eventually(async () => {
+        await b.recoverAbandoned();
+        const job = await b.claim();
+        expect(job?.id).not.toBe(queued.id); // never given again
+        if (job) await b.complete(job.id);
+        const state = await b.get(queued.id);
+        return state?.state === 'failed' ? state : undefined;
+      });
+      expect(failed).toMatchObject({ attempts: 1, error: expect.stringMatching(/worker stopped during this job 1 times/) });
+    });
+
     it('lists a record’s jobs oldest first and counts by state', async () => {
       const first = await a.enqueue('rec00008', media(), { maxAttempts: 1 });
       await sleep(5);
