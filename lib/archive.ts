@@ -7,7 +7,8 @@
  *   - the search index (the site's read model) gets the committed version
  *     before the commit returns, so the request or command that made the
  *     change already sees it in every list;
- *   - derivative jobs are queued (durably, DATA_DIR/jobs) for new originals;
+ *   - derivative jobs are queued (durably: DATA_DIR/jobs, or Redis when
+ *     REDIS_URL is set, lib/jobs/index.ts openJobQueue) for new originals;
  *   - when a document's text has been extracted (in whichever process runs
  *     the worker), the record is indexed again so its text is searchable.
  * The index and the job queue are opened on first use: a command that never
@@ -94,7 +95,7 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
     jobs: openJobs,
     async close() {
       await jobs?.worker?.stop();
-      jobs?.queue.close();
+      await jobs?.queue.close();
       jobs = undefined;
       if (index) await (await index.catch(() => undefined))?.close();
       index = undefined;
@@ -113,12 +114,12 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
       catalogChanged(); // pages kept for anonymous visitors are stale now
     }
   });
-  records.addListener((event) => {
+  records.addListener(async (event) => {
     // A process that runs jobs starts its worker with its first commit (resuming jobs left queued, by it before a
     // restart or by a CLI); one that only queues opens the queue when there is something new to queue.
     if (!options.worker && newOriginals(event).length === 0) return;
     const { queue, worker } = openJobs();
-    const queued = enqueueNewOriginals(queue, event, config);
+    const queued = await enqueueNewOriginals(queue, event, config);
     if (queued.length) worker?.poke();
   });
   return archive;

@@ -67,6 +67,12 @@ export const EnvSchema = z
     /** Meilisearch index uid (letters, digits, - and _). */
     MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be letters, digits, - or _').default('disan-records'),
     // ---- end search ----
+    /**
+     * Redis shared by several processes or machines: the derivative job queue
+     * (BullMQ) and the API / sign-in limits. Unset: SQLite jobs under DATA_DIR
+     * and limits in memory (one machine, no service).
+     */
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     // ---- media pipeline (lib/media, lib/jobs) ----
     /** Derivative jobs run at once by one worker; default cores − 1, at least 1. */
     MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
@@ -80,6 +86,10 @@ export const EnvSchema = z
     IMAGE_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(300),
     /** Attempts of one derivative job before it fails permanently. */
     MEDIA_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    /** How long a worker's claim on a job holds without a heartbeat, in seconds: a dead worker's job is taken again after it. */
+    MEDIA_JOB_LEASE_S: z.coerce.number().int().min(2).max(3600).default(60),
+    /** Whether the web server runs derivative jobs in its own process too; default: yes without REDIS_URL, no with it. */
+    MEDIA_WEB_WORKER: bool.optional(),
     // ---- end media pipeline ----
   })
   .superRefine((env, ctx) => {
@@ -134,6 +144,8 @@ export interface Config {
     | { driver: 'meilisearch'; host: string; apiKey?: string; index: string };
   /** Media pipeline (lib/media, lib/jobs). */
   media: MediaConfig;
+  /** Redis for what several processes share (jobs, rate limits and sign-in throttles); absent: embedded (SQLite, memory). */
+  redis?: { url: string };
 }
 
 // ---- media pipeline (lib/media, lib/jobs) ----
@@ -147,6 +159,10 @@ export interface MediaConfig {
   maxImagePixels: number;
   maxImageBytes: number;
   maxAttempts: number;
+  /** How long a claim holds without a heartbeat (ms). */
+  jobLeaseMs: number;
+  /** The web server runs a derivative worker in its own process (the one-machine default). */
+  webWorker: boolean;
 }
 // ---- end media pipeline ----
 
@@ -165,7 +181,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const value = cleaned[variable];
-    const shown = value === undefined || /SECRET|KEY/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = value === undefined || /SECRET|KEY|REDIS_URL/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const env = parsed.data;
@@ -208,6 +224,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
       env.SEARCH_DRIVER === 'meilisearch'
         ? { driver: 'meilisearch', host: env.MEILI_HOST!, ...(env.MEILI_API_KEY ? { apiKey: env.MEILI_API_KEY } : {}), index: env.MEILI_INDEX }
         : { driver: 'embedded', dir: path.join(dataDir, 'search') },
+    ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL } } : {}),
     // ---- media pipeline ----
     media: {
       workers: env.MEDIA_WORKERS ?? Math.max(1, os.availableParallelism() - 1),
@@ -217,6 +234,9 @@ export function parseConfig(source: Record<string, string | undefined> = process
       maxImagePixels: Math.round(env.IMAGE_MAX_MEGAPIXELS * 1_000_000),
       maxImageBytes: env.IMAGE_MAX_MB * 1024 * 1024,
       maxAttempts: env.MEDIA_JOB_ATTEMPTS,
+      jobLeaseMs: env.MEDIA_JOB_LEASE_S * 1000,
+      // On one machine the web server transcodes too; with Redis, workers run apart and scale apart.
+      webWorker: env.MEDIA_WEB_WORKER ?? !env.REDIS_URL,
     },
   };
 }

@@ -40,12 +40,12 @@ async function main(): Promise<number> {
     for (const media of derivableMedia(stored.record)) {
       // A done job whose manifest is missing must run again: the store is the truth, not the queue.
       const missing = !(await readDerivativeManifest(archive.store, id, media));
-      jobs.push(queue.enqueue(id, media, { maxAttempts: archive.config.media.maxAttempts, force: force || missing }));
+      jobs.push(await queue.enqueue(id, media, { maxAttempts: archive.config.media.maxAttempts, force: force || missing }));
     }
   }
   console.log(`${jobs.length} originals in ${targets.length} records; ${archive.config.media.workers} at a time`);
   await worker!.runUntilIdle();
-  const final = jobs.map((j) => queue.get(j.id)!);
+  const final = await Promise.all(jobs.map(async (j) => (await queue.get(j.id))!));
   const failed = final.filter((j) => j.state === 'failed');
   for (const j of failed) console.error(`✗ ${j.recordId} ${j.mediaPath}: ${j.error}`);
   console.log(`derive: ${final.length - failed.length} done, ${failed.length} failed`);

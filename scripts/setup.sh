@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what this checkout needs and is missing: npm packages from the
 # lock file, and the Debian packages the archive runs (ffmpeg, espeak-ng for
-# demo narration, fonts for rendered images) and tests with (chromium).
+# demo narration, fonts for rendered images) and tests with (chromium,
+# redis-server).
 # Safe to run again: it only installs what is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) # PDF page image
 fc-list 2>/dev/null | grep -qi "dejavu sans" || missing+=(fonts-dejavu-core)
 if [ "$mode" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) # the Redis job queue and shared limits tests start their own
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "› installing Debian packages: ${missing[*]}"

@@ -1,6 +1,7 @@
 /**
  * Runs the derivative worker on its own: `npm run worker`.
- * Takes jobs from the queue (DATA_DIR/jobs/jobs.sqlite) until stopped;
+ * Takes jobs from the queue (DATA_DIR/jobs/jobs.sqlite, or BullMQ on Redis
+ * when REDIS_URL is set: then workers on several machines share it) until stopped;
  * SIGINT/SIGTERM finish the running jobs first. A SIGKILLed worker loses
  * nothing: the next one resumes its jobs.
  *   --until-idle   exit once nothing is queued or running (scripts, tests)
@@ -15,7 +16,7 @@ async function main(): Promise<number> {
   const archive = openArchive(getConfig(), { worker: true, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
   const { queue, worker } = archive.jobs();
   if (!worker) throw new Error('the archive opened without a worker');
-  console.log(`worker ${queue.owner}: ${archive.config.media.workers} at a time, queue ${queue.file}`);
+  console.log(`worker ${queue.owner}: ${archive.config.media.workers} at a time, queue ${queue.where}`);
   if (untilIdle) {
     await worker.runUntilIdle();
   } else {
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     });
     console.log('stopping: waiting for running jobs');
   }
-  const counts = queue.counts();
+  const counts = await queue.counts();
   await archive.close();
   console.log(`jobs: ${counts.done} done, ${counts.failed} failed, ${counts.queued} queued, ${counts.running} running`);
   return 0;

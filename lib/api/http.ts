@@ -1,11 +1,13 @@
 /**
  * Shared behaviour of the JSON API: RFC 9457 problem responses, ETags with
- * conditional GET, per-client rate limiting (429 + Retry-After) and CORS.
+ * conditional GET, per-client rate limiting (429 + Retry-After; counted in
+ * Redis, shared by every web process, when REDIS_URL is set) and CORS.
  */
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { clientAddress } from '../http/client-address';
+import { limitersFor, type Limiter } from '../http/rate-limit';
 import { matchesEtag } from '../http/serve-object';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After, Link' };
@@ -29,15 +31,18 @@ export function json(request: Request, value: unknown, cacheControl?: string): R
   return withEtag(request, JSON.stringify(value), 'application/json; charset=utf-8', cacheControl);
 }
 
-let limiter: { points: number; instance: RateLimiterMemory } | undefined;
+let limiter: { points: number; redis: string | undefined; instance: Limiter } | undefined;
 
 /** Undefined when the request may go on; a 429 problem with Retry-After when the client is over its limit. */
-export async function rateLimit(request: Request, config: Pick<Config, 'apiRateLimitPerMinute' | 'clientAddressHeader'>): Promise<Response | undefined> {
+export async function rateLimit(request: Request, config: Pick<Config, 'apiRateLimitPerMinute' | 'clientAddressHeader' | 'redis'>): Promise<Response | undefined> {
   const perMinute = config.apiRateLimitPerMinute;
-  if (!limiter || limiter.points !== perMinute) limiter = { points: perMinute, instance: new RateLimiterMemory({ points: perMinute, duration: 60 }) };
+  if (!limiter || limiter.points !== perMinute || limiter.redis !== config.redis?.url) {
+    limiter = { points: perMinute, redis: config.redis?.url, instance: limitersFor(config)({ keyPrefix: 'api', points: perMinute, duration: 60 }) };
+  }
+  const { instance } = limiter;
   try {
     // The address the server resolved (lib/http/client-address.ts), never a client-written X-Forwarded-For.
-    await limiter.instance.consume(clientAddress(request.headers, config));
+    await instance.consume(clientAddress(request.headers, config));
     return undefined;
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;

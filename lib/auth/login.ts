@@ -7,7 +7,8 @@ import type { Archive } from '../archive';
 import { foreignOriginResponse, isSameOrigin } from './origin';
 import { SESSION_COOKIE, SessionStore, clearedSessionCookie, sessionCookie } from './sessions';
 import { clientAddress } from '../http/client-address';
-import { LoginThrottle } from './throttle';
+import { limitersFor } from '../http/rate-limit';
+import { DEFAULT_LIMITS, LoginThrottle } from './throttle';
 import { UserStore } from './users';
 
 export interface AuthServices {
@@ -17,7 +18,7 @@ export interface AuthServices {
 }
 
 export function authServices(archive: Archive): AuthServices {
-  return { users: new UserStore(archive.store), sessions: new SessionStore(archive.store), throttle: new LoginThrottle() };
+  return { users: new UserStore(archive.store), sessions: new SessionStore(archive.store), throttle: new LoginThrottle(DEFAULT_LIMITS, limitersFor(archive.config)) };
 }
 
 export function readCookie(request: Request, name: string): string | undefined {

@@ -9,10 +9,12 @@
  * - per address: 50 failures within an hour (across any accounts) block the
  *   address for an hour: the brake on someone trying many accounts.
  *
- * Kept in memory: a restart forgives, which is acceptable for a slowing
- * measure. The same limiters have Redis stores for several web processes.
+ * Kept in memory by default: a restart forgives, which is acceptable for a
+ * slowing measure. With REDIS_URL the counters are in Redis
+ * (lib/http/rate-limit.ts), so every web process enforces the same limits.
  */
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryLimiters, type Limiter, type LimiterFactory } from '../http/rate-limit';
 
 export interface ThrottleLimits {
   /** Failures of one account from one address before that pair waits. */
@@ -39,13 +41,14 @@ function pairKey(account: string, address: string): string {
 }
 
 export class LoginThrottle {
-  private readonly pair: RateLimiterAbstract;
-  private readonly address: RateLimiterAbstract;
+  private readonly pair: Limiter;
+  private readonly address: Limiter;
 
-  constructor(limits: ThrottleLimits = DEFAULT_LIMITS) {
+  /** `limiters`: where the counters live (memory by default; lib/http/rate-limit.ts limitersFor(config)). */
+  constructor(limits: ThrottleLimits = DEFAULT_LIMITS, limiters: LimiterFactory = memoryLimiters) {
     // A limiter blocks when a consumption goes *over* its points: with N − 1 points, the Nth failure blocks.
-    this.pair = new RateLimiterMemory({ keyPrefix: 'login-pair', points: limits.pairFailures - 1, duration: limits.pairWindowSeconds, blockDuration: limits.pairBlockSeconds });
-    this.address = new RateLimiterMemory({ keyPrefix: 'login-address', points: limits.addressFailures - 1, duration: limits.addressWindowSeconds, blockDuration: limits.addressBlockSeconds });
+    this.pair = limiters({ keyPrefix: 'login-pair', points: limits.pairFailures - 1, duration: limits.pairWindowSeconds, blockDuration: limits.pairBlockSeconds });
+    this.address = limiters({ keyPrefix: 'login-address', points: limits.addressFailures - 1, duration: limits.addressWindowSeconds, blockDuration: limits.addressBlockSeconds });
   }
 
   /** Milliseconds the caller must still wait before trying this account from this address (0: go ahead). */
@@ -69,7 +72,7 @@ function blockedFor(state: RateLimiterRes | null, points: number): number {
 }
 
 /** Counts one failure; going over the limit is expressed by the rejection, which is exactly what we want to record. */
-async function spend(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function spend(limiter: Limiter, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

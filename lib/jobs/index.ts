@@ -4,7 +4,7 @@
  *
  *   const jobs = registerDerivativeJobs(archive);            // enqueue on every commit
  *   const jobs = registerDerivativeJobs(archive, { worker: true }); // …and run them in-process
- *   getJobState(jobs.queue, id); listJobs(jobs.queue, { recordId });
+ *   await getJobState(jobs.queue, id); await listJobs(jobs.queue, { recordId });
  *   readDerivativeManifest(archive.store, id, media)         // lib/derivatives/manifest
  */
 import type { Config } from '../config';
@@ -13,10 +13,14 @@ import type { HeritageRecord, MediaEntry } from '../records/schema';
 import type { ObjectStore } from '../storage';
 import { DERIVABLE_KINDS } from '../derivatives/derive';
 import type { MediaLimits } from '../media/limits';
-import { JobQueue, type JobState, type ListFilter } from './queue';
+import type { JobQueue, JobState, ListFilter } from './queue';
+import { RedisJobQueue } from './redis-queue';
+import { SqliteJobQueue } from './sqlite-queue';
 import { DerivativeWorker } from './worker';
 
-export { JobQueue, jobId, JOB_STATES, type JobState, type JobStatus, type ListFilter } from './queue';
+export { jobId, JOB_STATES, type ClaimedJob, type JobCounts, type JobQueue, type JobState, type JobStatus, type ListFilter } from './queue';
+export { SqliteJobQueue } from './sqlite-queue';
+export { RedisJobQueue } from './redis-queue';
 export { DerivativeWorker, type WorkerEvent } from './worker';
 export { readDerivativeManifest, derivativePrefix, derivativeKey, type DerivativeManifest } from '../derivatives/manifest';
 
@@ -25,8 +29,14 @@ export function mediaLimits(config: Pick<Config, 'media'>): MediaLimits {
   return { toolTimeoutMs, maxDurationSeconds, maxImagePixels, maxImageBytes };
 }
 
-export function openJobQueue(config: Pick<Config, 'media'>): JobQueue {
-  return new JobQueue(config.media.jobsFile);
+/**
+ * The one place that chooses the queue: BullMQ on Redis when REDIS_URL is set
+ * (workers on several machines), the SQLite file under DATA_DIR/jobs otherwise.
+ */
+export function openJobQueue(config: Pick<Config, 'media' | 'redis'>): JobQueue {
+  const leaseMs = config.media.jobLeaseMs;
+  if (config.redis) return new RedisJobQueue(config.redis.url, { leaseMs, maxStalls: Math.max(0, config.media.maxAttempts - 1) });
+  return new SqliteJobQueue(config.media.jobsFile, { leaseMs });
 }
 
 /** Originals of a record that get derivatives. */
@@ -40,19 +50,23 @@ export function enqueueDerivativesFor(
   recordId: string,
   record: Pick<HeritageRecord, 'media'>,
   options: { maxAttempts: number; force?: boolean; only?: (media: MediaEntry) => boolean },
-): JobState[] {
-  return derivableMedia(record)
-    .filter((m) => !options.only || options.only(m))
-    .map((m) => queue.enqueue(recordId, m, options));
+): Promise<JobState[]> {
+  const media = derivableMedia(record).filter((m) => !options.only || options.only(m));
+  // One after another: the jobs of a record keep their order.
+  return (async () => {
+    const out: JobState[] = [];
+    for (const m of media) out.push(await queue.enqueue(recordId, m, { maxAttempts: options.maxAttempts, ...(options.force ? { force: true } : {}) }));
+    return out;
+  })();
 }
 
 /** State of one job by id (recordId/digest16/vN). */
-export function getJobState(queue: JobQueue, id: string): JobState | undefined {
+export function getJobState(queue: JobQueue, id: string): Promise<JobState | undefined> {
   return queue.get(id);
 }
 
 /** Jobs, oldest first, optionally of one record or in one state. */
-export function listJobs(queue: JobQueue, filter: ListFilter = {}): JobState[] {
+export function listJobs(queue: JobQueue, filter: ListFilter = {}): Promise<JobState[]> {
   return queue.list(filter);
 }
 
@@ -73,7 +87,7 @@ export interface RegisterOptions {
 
 /** What a worker and the commit step need of the archive. */
 export interface JobParts {
-  config: Pick<Config, 'media'>;
+  config: Pick<Config, 'media' | 'redis'>;
   store: ObjectStore;
   records: RecordRepository;
 }
@@ -101,7 +115,7 @@ function isNewIn(event: Pick<CommitEvent, 'previous'>): (media: MediaEntry) => b
 }
 
 /** Queues the jobs of a committed version's new originals; the jobs queued. */
-export function enqueueNewOriginals(queue: JobQueue, event: Pick<CommitEvent, 'id' | 'record' | 'previous'>, config: Pick<Config, 'media'>): JobState[] {
+export function enqueueNewOriginals(queue: JobQueue, event: Pick<CommitEvent, 'id' | 'record' | 'previous'>, config: Pick<Config, 'media'>): Promise<JobState[]> {
   return enqueueDerivativesFor(queue, event.id, event.record, { maxAttempts: config.media.maxAttempts, only: isNewIn(event) });
 }
 
@@ -114,9 +128,9 @@ export function registerDerivativeJobs(archive: JobParts, options: RegisterOptio
   const worker = options.worker ? createDerivativeWorker(archive, queue, options.log ? { log: options.log } : {}) : undefined;
   // The repository cannot remove a listener: after close() it just does nothing.
   let closed = false;
-  const listener: CommitListener = (event) => {
+  const listener: CommitListener = async (event) => {
     if (closed) return;
-    const queued = enqueueNewOriginals(queue, event, archive.config);
+    const queued = await enqueueNewOriginals(queue, event, archive.config);
     if (queued.length) worker?.poke();
   };
   archive.records.addListener(listener);
@@ -127,7 +141,7 @@ export function registerDerivativeJobs(archive: JobParts, options: RegisterOptio
     async close() {
       closed = true;
       await worker?.stop();
-      queue.close();
+      await queue.close();
     },
   };
 }

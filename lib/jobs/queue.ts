@@ -1,27 +1,30 @@
 /**
- * The derivative job queue: one SQLite file (better-sqlite3) under
- * DATA_DIR/jobs. Job state is derived data like the derivatives themselves
- * (delete the file and `derive --all` rebuilds it), so it lives beside the
- * store rather than in it, and SQLite gives atomic claims across several
- * worker processes on one machine for free.
+ * The derivative job queue: what the worker, the commit step, the CLIs and
+ * the studio need of it. Two implementations, chosen in one place
+ * (openJobQueue in ./index.ts):
  *
- * A job is one original of one record, keyed by (record id, media digest,
- * pipeline version): enqueueing the same original twice is a no-op, and a new
- * pipeline version makes new jobs. A claimed job carries a lease
- * (owner = host:pid:nonce, renewed by heartbeats); a worker that is
- * SIGKILLed leaves a lease that the next worker reclaims, at once when the
- * owner's pid is gone from this host, otherwise when the lease expires.
+ *   - SqliteJobQueue (./sqlite-queue.ts), the embedded default: one SQLite
+ *     file under DATA_DIR/jobs, shared by the processes of one machine;
+ *   - RedisJobQueue (./redis-queue.ts), when REDIS_URL is set: BullMQ on
+ *     Redis, shared by workers on any number of machines.
+ *
+ * Both keep the same promises, checked by one contract suite
+ * (tests/contract/job-queue.contract.ts):
+ *   - a job is one original of one record, keyed by (record id, media digest,
+ *     pipeline version); enqueueing it again is a no-op (done stays done)
+ *     unless `force`, which queues it again from scratch unless it is running;
+ *   - a claimed job carries a lease, renewed by heartbeat(): no other worker
+ *     is given it while the lease lives; when its worker dies the lease
+ *     expires and the job is given again (recoverAbandoned);
+ *   - fail() with a delay queues it again after that delay; without one it
+ *     fails for good, with its reason; progress is 0–100 in JobState.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { MediaEntry } from '../records/schema';
-import { PIPELINE_VERSION, derivativePrefix } from '../derivatives/manifest';
+import { PIPELINE_VERSION } from '../derivatives/manifest';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATES)[number];
+export type JobCounts = Record<JobStatus, number>;
 
 /** What the studio and the API show about one job. */
 export interface JobState {
@@ -48,32 +51,12 @@ export interface JobState {
   finishedAt?: string;
 }
 
-interface JobRow {
-  id: string;
-  record_id: string;
-  media_json: string;
-  digest: string;
-  kind: string;
-  pipeline_version: number;
-  state: JobStatus;
-  attempts: number;
-  max_attempts: number;
-  run_after: number;
-  lease_owner: string | null;
-  lease_until: number | null;
-  progress: number;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
-
 /** A claimed job, with the media entry it works on. */
 export interface ClaimedJob {
   id: string;
   recordId: string;
   media: MediaEntry;
+  /** Attempts started so far, this one included. */
   attempts: number;
   maxAttempts: number;
 }
@@ -82,243 +65,39 @@ export function jobId(recordId: string, digest: string, pipelineVersion = PIPELI
   return `${recordId}/${digest.slice(0, 16)}/v${pipelineVersion}`;
 }
 
-const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
-
-function toState(row: JobRow): JobState {
-  const media = JSON.parse(row.media_json) as MediaEntry;
-  return {
-    id: row.id,
-    recordId: row.record_id,
-    mediaPath: media.path,
-    digest: row.digest,
-    kind: media.kind,
-    pipelineVersion: row.pipeline_version,
-    state: row.state,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    progress: Math.round(row.progress * 100),
-    ...(row.error ? { error: row.error } : {}),
-    ...(row.state === 'queued' && row.attempts > 0 ? { retryAt: iso(row.run_after) } : {}),
-    outputPrefix: derivativePrefix(row.record_id, row.digest),
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
-    ...(row.started_at ? { startedAt: iso(row.started_at) } : {}),
-    ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
-  };
-}
-
-/** Is the owner of a lease a process that is gone from this machine? */
-function ownerIsDead(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== os.hostname() || !pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-export interface QueueOptions {
-  clock?: () => number;
-  /** How long a claim holds without a heartbeat. */
-  leaseMs?: number;
-}
-
 export interface ListFilter {
   recordId?: string;
   state?: JobStatus;
   limit?: number;
 }
 
-export class JobQueue {
-  private readonly db: Database.Database;
-  private readonly clock: () => number;
-  readonly leaseMs: number;
+export interface EnqueueOptions {
+  maxAttempts: number;
+  /** Queue it again from scratch even when done or failed for good (not while it runs). */
+  force?: boolean;
+}
+
+export interface JobQueue {
   /** This process's identity on the leases it takes. */
-  readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-
-  constructor(readonly file: string, options: QueueOptions = {}) {
-    this.clock = options.clock ?? Date.now;
-    this.leaseMs = options.leaseMs ?? 60_000;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    // WAL: the web server reads job state while a worker process writes it.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS jobs (
-        id TEXT PRIMARY KEY,
-        record_id TEXT NOT NULL,
-        media_json TEXT NOT NULL,
-        digest TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        pipeline_version INTEGER NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        max_attempts INTEGER NOT NULL,
-        run_after INTEGER NOT NULL,
-        lease_owner TEXT,
-        lease_until INTEGER,
-        progress REAL NOT NULL DEFAULT 0,
-        error TEXT,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        started_at INTEGER,
-        finished_at INTEGER
-      );
-      CREATE INDEX IF NOT EXISTS jobs_runnable ON jobs (state, run_after);
-      CREATE INDEX IF NOT EXISTS jobs_record ON jobs (record_id);
-    `);
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  /**
-   * Adds the job for one original unless it exists. An existing job is left
-   * alone (done stays done: idempotent) unless `force`, which queues it
-   * again from scratch — also after a permanent failure.
-   */
-  enqueue(recordId: string, media: MediaEntry, options: { maxAttempts: number; force?: boolean }): JobState {
-    const now = this.clock();
-    const id = jobId(recordId, media.digest);
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, record_id, media_json, digest, kind, pipeline_version, state, attempts, max_attempts, run_after, created_at, updated_at)
-         VALUES (@id, @recordId, @media, @digest, @kind, @version, 'queued', 0, @maxAttempts, @now, @now, @now)
-         ON CONFLICT (id) DO UPDATE SET
-           state = 'queued', attempts = 0, error = NULL, progress = 0, run_after = @now, updated_at = @now,
-           max_attempts = @maxAttempts, media_json = @media, started_at = NULL, finished_at = NULL
-         WHERE @force = 1 AND jobs.state != 'running'`,
-      )
-      .run({ id, recordId, media: JSON.stringify(media), digest: media.digest, kind: media.kind, version: PIPELINE_VERSION, maxAttempts: options.maxAttempts, now, force: options.force ? 1 : 0 });
-    return this.get(id)!;
-  }
-
-  get(id: string): JobState | undefined {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    return row ? toState(row) : undefined;
-  }
-
-  list(filter: ListFilter = {}): JobState[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: filter.limit ?? 500 };
-    if (filter.recordId) {
-      where.push('record_id = @recordId');
-      params.recordId = filter.recordId;
-    }
-    if (filter.state) {
-      where.push('state = @state');
-      params.state = filter.state;
-    }
-    const rows = this.db
-      .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT @limit`)
-      .all(params) as JobRow[];
-    return rows.map(toState);
-  }
-
-  counts(): Record<JobStatus, number> {
-    const out: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 };
-    for (const row of this.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: JobStatus; n: number }>) out[row.state] = row.n;
-    return out;
-  }
-
-  /** When the next queued job becomes runnable (ms since epoch), or undefined when none is queued. */
-  nextRunAt(): number | undefined {
-    const row = this.db.prepare("SELECT MIN(run_after) AS t FROM jobs WHERE state = 'queued'").get() as { t: number | null };
-    return row.t ?? undefined;
-  }
-
-  /**
-   * Puts back jobs whose worker is gone: their lease expired, or their owner
-   * process no longer exists on this machine. A job that keeps killing its
-   * worker (out of memory…) fails once its attempts are used up.
-   */
-  recoverAbandoned(): number {
-    const now = this.clock();
-    const running = this.db.prepare("SELECT * FROM jobs WHERE state = 'running'").all() as JobRow[];
-    let recovered = 0;
-    const tx = this.db.transaction(() => {
-      for (const row of running) {
-        if (row.lease_owner === this.owner) continue;
-        const expired = (row.lease_until ?? 0) < now;
-        if (!expired && !(row.lease_owner && ownerIsDead(row.lease_owner))) continue;
-        const exhausted = row.attempts >= row.max_attempts;
-        this.db
-          .prepare(
-            `UPDATE jobs SET state = @state, lease_owner = NULL, lease_until = NULL, updated_at = @now, run_after = @now,
-             error = @error, finished_at = CASE WHEN @state = 'failed' THEN @now ELSE NULL END
-             WHERE id = @id AND state = 'running' AND lease_owner IS @owner`,
-          )
-          .run({
-            id: row.id,
-            owner: row.lease_owner,
-            now,
-            state: exhausted ? 'failed' : 'queued',
-            error: exhausted ? `the worker stopped during this job ${row.attempts} times (killed or out of memory)` : 'the worker stopped during this job; it was resumed',
-          });
-        recovered++;
-      }
-    });
-    tx.immediate();
-    return recovered;
-  }
-
-  /** Atomically takes the oldest runnable job, or undefined. Counts an attempt. */
-  claim(): ClaimedJob | undefined {
-    const now = this.clock();
-    const tx = this.db.transaction((): JobRow | undefined => {
-      const row = this.db
-        .prepare("SELECT * FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY run_after, created_at, id LIMIT 1")
-        .get(now) as JobRow | undefined;
-      if (!row) return undefined;
-      this.db
-        .prepare(
-          `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @owner, lease_until = @until,
-           progress = 0, started_at = @now, updated_at = @now WHERE id = @id`,
-        )
-        .run({ id: row.id, owner: this.owner, until: now + this.leaseMs, now });
-      return { ...row, attempts: row.attempts + 1 };
-    });
-    const row = tx.immediate();
-    if (!row) return undefined;
-    return { id: row.id, recordId: row.record_id, media: JSON.parse(row.media_json) as MediaEntry, attempts: row.attempts, maxAttempts: row.max_attempts };
-  }
-
+  readonly owner: string;
+  /** Where the queue lives, for logs (a file, or a Redis address without its password). */
+  readonly where: string;
+  /** How long a claim holds without a heartbeat. */
+  readonly leaseMs: number;
+  /** Adds the job for one original unless it exists (see EnqueueOptions.force); its state after. */
+  enqueue(recordId: string, media: MediaEntry, options: EnqueueOptions): Promise<JobState>;
+  get(id: string): Promise<JobState | undefined>;
+  /** Jobs, oldest first, optionally of one record or in one state. */
+  list(filter?: ListFilter): Promise<JobState[]>;
+  counts(): Promise<JobCounts>;
+  /** Puts back jobs whose worker is gone (lease expired); how many it put back now, when it can tell. */
+  recoverAbandoned(): Promise<number>;
+  /** Takes the oldest runnable job under a lease, or undefined. Counts an attempt. */
+  claim(): Promise<ClaimedJob | undefined>;
   /** Renews the lease and records progress (0–1). False when the job is no longer ours. */
-  heartbeat(id: string, progress?: number): boolean {
-    const now = this.clock();
-    const result = this.db
-      .prepare(
-        `UPDATE jobs SET lease_until = @until, updated_at = @now, progress = COALESCE(@progress, progress)
-         WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
-      )
-      .run({ id, owner: this.owner, until: now + this.leaseMs, now, progress: progress ?? null });
-    return result.changes === 1;
-  }
-
-  complete(id: string): void {
-    const now = this.clock();
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'done', progress = 1, error = NULL, lease_owner = NULL, lease_until = NULL, finished_at = @now, updated_at = @now
-         WHERE id = @id AND lease_owner = @owner`,
-      )
-      .run({ id, owner: this.owner, now });
-  }
-
+  heartbeat(id: string, progress?: number): Promise<boolean>;
+  complete(id: string): Promise<void>;
   /** Records a failure: queued again after `retryInMs`, or failed for good when it is undefined. */
-  fail(id: string, reason: string, retryInMs?: number): void {
-    const now = this.clock();
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = @state, error = @reason, lease_owner = NULL, lease_until = NULL, updated_at = @now,
-         run_after = @runAfter, finished_at = CASE WHEN @state = 'failed' THEN @now ELSE NULL END
-         WHERE id = @id AND lease_owner = @owner`,
-      )
-      .run({ id, owner: this.owner, now, reason: reason.slice(0, 2000), state: retryInMs === undefined ? 'failed' : 'queued', runAfter: now + (retryInMs ?? 0) });
-  }
+  fail(id: string, reason: string, retryInMs?: number): Promise<void>;
+  close(): Promise<void>;
 }

@@ -5,6 +5,8 @@
  * transient failed, failed for good at once when the input was refused
  * (retrying a decompression bomb will not help) or when attempts run out.
  *
+ * The loop is the same on both queues (./queue.ts: SQLite or BullMQ on
+ * Redis): it claims, heartbeats, completes and fails through the interface.
  * Resuming after a crash is the queue's job (recoverAbandoned): the derive
  * step itself is idempotent, so a resumed job simply runs again, writes the
  * same keys and publishes its manifest last.
@@ -73,7 +75,7 @@ export class DerivativeWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.options.queue.recoverAbandoned();
+    void this.options.queue.recoverAbandoned().catch((error: unknown) => this.options.log?.(`recovering abandoned jobs failed: ${String(error)}`));
     void cleanAbandonedWorkDirs().catch(() => undefined);
     this.loops = Array.from({ length: Math.max(1, this.options.concurrency) }, () => this.loop());
   }
@@ -95,10 +97,10 @@ export class DerivativeWorker {
     this.start();
     const { queue } = this.options;
     for (;;) {
-      const counts = queue.counts();
+      const counts = await queue.counts();
       if (counts.queued === 0 && counts.running === 0 && this.active.size === 0) break;
       // Jobs of a worker that died while we wait are ours to resume.
-      if (counts.running > this.active.size) queue.recoverAbandoned();
+      if (counts.running > this.active.size) await queue.recoverAbandoned();
       await sleep(100);
     }
     await this.stop();
@@ -108,7 +110,13 @@ export class DerivativeWorker {
     const { queue } = this.options;
     const pollMs = this.options.pollMs ?? 1000;
     while (this.running) {
-      const job = queue.claim();
+      let job: ClaimedJob | undefined;
+      try {
+        job = await queue.claim();
+      } catch (error) {
+        // The queue is unreachable for now (Redis restarting…): look again after the poll interval.
+        this.options.log?.(`taking a job failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
       if (!job) {
         await new Promise<void>((resolve) => {
           const wake = () => {
@@ -121,7 +129,8 @@ export class DerivativeWorker {
         });
         continue;
       }
-      const run = this.runJob(job);
+      // A job whose lease was lost meanwhile cannot be completed or failed by us: its next holder will.
+      const run = this.runJob(job).catch((error: unknown) => this.options.log?.(`job ${job.id}: ${error instanceof Error ? error.message : String(error)}`));
       this.active.add(run);
       await run.finally(() => this.active.delete(run));
     }
@@ -133,7 +142,8 @@ export class DerivativeWorker {
     let lastWrite = 0;
     let progress = 0;
     // The lease is renewed on a timer too: a long ffmpeg run may report no progress for a while.
-    const beat = setInterval(() => queue.heartbeat(job.id, progress), Math.max(1000, Math.floor(queue.leaseMs / 4)));
+    const heartbeat = (fraction: number) => void queue.heartbeat(job.id, fraction).catch(() => undefined);
+    const beat = setInterval(() => heartbeat(progress), Math.max(250, Math.min(15_000, Math.floor(queue.leaseMs / 4))));
     try {
       const derive = this.options.derive ?? deriveMedia;
       const result = await derive(
@@ -146,25 +156,25 @@ export class DerivativeWorker {
             const now = Date.now();
             if (now - lastWrite < 500 && fraction < 1) return;
             lastWrite = now;
-            queue.heartbeat(job.id, fraction);
+            heartbeat(fraction);
           },
         },
         job.recordId,
         job.media,
       );
-      queue.complete(job.id);
+      await queue.complete(job.id);
       this.emit({ type: 'done', job, skipped: result.skipped });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof MediaRefusedError || job.attempts >= job.maxAttempts) {
         const reason = error instanceof MediaRefusedError ? message : `gave up after ${job.attempts} attempts: ${message}`;
-        queue.fail(job.id, reason);
+        await queue.fail(job.id, reason);
         // Whatever this job uploaded has no manifest: remove it rather than leave orphans.
         await discardUnpublished(store, job.recordId, job.media.digest).catch(() => undefined);
         this.emit({ type: 'failed', job, error: reason });
       } else {
         const inMs = backoffMs(job.attempts, this.options.backoffBaseMs ?? 5000);
-        queue.fail(job.id, message, inMs);
+        await queue.fail(job.id, message, inMs);
         this.emit({ type: 'retry', job, error: message, inMs });
       }
     } finally {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@/lib/config';
-import { JobQueue, enqueueDerivativesFor, listJobs, mediaLimits } from '@/lib/jobs';
+import { SqliteJobQueue, enqueueDerivativesFor, listJobs, mediaLimits } from '@/lib/jobs';
 import { deriveMedia } from '@/lib/derivatives/derive';
 import { readDerivativeManifest } from '@/lib/derivatives/manifest';
 import { ROOT } from '../helpers/cli';
@@ -52,30 +52,30 @@ describe('worker crash', () => {
     });
     const id = stored.record.id;
     const [photo, video] = stored.record.media as [(typeof stored.record.media)[0], (typeof stored.record.media)[0]];
-    const queue = new JobQueue(config.media.jobsFile);
-    enqueueDerivativesFor(queue, id, stored.record, { maxAttempts: 3 });
-    const videoJob = () => listJobs(queue, { recordId: id }).find((j) => j.mediaPath === 'files/long.mp4')!;
+    const queue = new SqliteJobQueue(config.media.jobsFile);
+    await enqueueDerivativesFor(queue, id, stored.record, { maxAttempts: 3 });
+    const videoJob = async () => (await listJobs(queue, { recordId: id })).find((j) => j.mediaPath === 'files/long.mp4')!;
 
     // First worker: killed once the video job is well under way.
     const first = startWorker();
     const deadline = Date.now() + 60_000;
-    while (!(videoJob().state === 'running' && videoJob().progress >= 15)) {
+    for (let job = await videoJob(); !(job.state === 'running' && job.progress >= 15); job = await videoJob()) {
       if (Date.now() > deadline) throw new Error(`video job never got going: ${first.output()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    expect(videoJob()).toMatchObject({ state: 'running', attempts: 1 }); // the lease of a dead process
+    expect(await videoJob()).toMatchObject({ state: 'running', attempts: 1 }); // the lease of a dead process
     expect(await readDerivativeManifest(archive.store, id, video)).toBeUndefined(); // nothing visible yet
-    const photoDone = listJobs(queue, { recordId: id }).find((j) => j.mediaPath === 'files/a.jpg')!;
+    const photoDone = (await listJobs(queue, { recordId: id })).find((j) => j.mediaPath === 'files/a.jpg')!;
     expect(photoDone.state).toBe('done');
 
     // Second worker resumes and exits when idle.
     const second = startWorker(['--until-idle']);
     const result = await second.exited;
     expect(result.code, second.output()).toBe(0);
-    expect(videoJob()).toMatchObject({ state: 'done', attempts: 2, progress: 100 });
-    expect(listJobs(queue, { recordId: id }).find((j) => j.mediaPath === 'files/a.jpg')).toMatchObject({ attempts: 1 }); // not redone
+    expect(await videoJob()).toMatchObject({ state: 'done', attempts: 2, progress: 100 });
+    expect((await listJobs(queue, { recordId: id })).find((j) => j.mediaPath === 'files/a.jpg')).toMatchObject({ attempts: 1 }); // not redone
     const manifest = await readDerivativeManifest(archive.store, id, video);
     expect(manifest?.kind).toBe('video');
     const prefix = `derivatives/${id}/${video.digest.slice(0, 16)}/`;
@@ -86,7 +86,7 @@ describe('worker crash', () => {
     expect(await archive.keys(prefix)).toEqual(resumedKeys);
     expect(resumedKeys).toEqual(expect.arrayContaining([`${prefix}manifest.json`, `${prefix}video/hls/master.m3u8`, `${prefix}video/download.mp4`]));
     expect(await readDerivativeManifest(archive.store, id, photo)).toMatchObject({ kind: 'image' });
-    queue.close();
+    await queue.close();
     // Two transcodes of a 24 s clip: a hang guard generous enough for a busy 2-core machine, not a speed target.
   }, 180_000);
 });

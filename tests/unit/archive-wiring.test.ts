@@ -49,7 +49,7 @@ describe('the archive wires after-commit work for every process', () => {
       user: operator,
     });
     await archive.records.update(created.record.id, { expectedVersion: 1, body: sampleBody({ status: 'draft', title: { vi: 'Đổi tên', en: 'Renamed' } }), user: operator });
-    expect(listJobs(archive.jobs().queue, { recordId: created.record.id }).map((j) => j.mediaPath)).toEqual(['files/anh.png']);
+    expect((await listJobs(archive.jobs().queue, { recordId: created.record.id })).map((j) => j.mediaPath)).toEqual(['files/anh.png']);
   });
 
   it('loses no commit made while the index is rebuilt', async () => {

@@ -11,6 +11,22 @@ describe('configuration', () => {
     expect(config.siteUrl).toBe('http://localhost:3000');
   });
 
+  it('uses Redis only when REDIS_URL is set, accepts only redis:// and rediss://, and never echoes the URL (it may hold a password)', () => {
+    expect(parseConfig({}).redis).toBeUndefined();
+    expect(parseConfig({ REDIS_URL: '' }).redis).toBeUndefined();
+    expect(parseConfig({ REDIS_URL: 'redis://:s3cret@10.0.0.5:6379/2' }).redis).toEqual({ url: 'redis://:s3cret@10.0.0.5:6379/2' });
+    expect(parseConfig({ REDIS_URL: 'rediss://cache.example.org:6380' }).redis).toEqual({ url: 'rediss://cache.example.org:6380' });
+    // The web server transcodes too on one machine; with Redis, workers run apart unless asked.
+    expect(parseConfig({}).media).toMatchObject({ webWorker: true, jobLeaseMs: 60_000 });
+    expect(parseConfig({ REDIS_URL: 'redis://10.0.0.5' }).media.webWorker).toBe(false);
+    expect(parseConfig({ REDIS_URL: 'redis://10.0.0.5', MEDIA_WEB_WORKER: 'true' }).media.webWorker).toBe(true);
+    expect(parseConfig({ MEDIA_WEB_WORKER: 'no' }).media.webWorker).toBe(false);
+    for (const bad of ['http://:s3cret@10.0.0.5:6379', 'localhost:6379', 'redis']) {
+      expect(() => parseConfig({ REDIS_URL: bad })).toThrow(ConfigError);
+      expect(() => parseConfig({ REDIS_URL: bad })).toThrow(/^Configuration error: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL$/);
+    }
+  });
+
   it('reads the S3 settings', () => {
     const config = parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'di-san', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
     expect(config.storage).toMatchObject({ driver: 's3', bucket: 'di-san', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });

@@ -45,7 +45,7 @@ export default async function StudioRecordPage({ params, searchParams }: { param
   // Earlier versions may hold text removed before publication: staff only (the same decision as the BagIt download).
   const mayReadHistory = mayPerform(viewer, 'view-history', record);
   const mayEdit = mayPerform(viewer, 'edit', record);
-  const jobs = mayReadHistory ? listJobs(getDerivativeJobs().queue, { recordId: id }).filter((j) => record.media.some((m) => m.path === j.mediaPath && m.digest === j.digest)) : [];
+  const jobs = mayReadHistory ? (await listJobs(getDerivativeJobs().queue, { recordId: id })).filter((j) => record.media.some((m) => m.path === j.mediaPath && m.digest === j.digest)) : [];
   const history = mayReadHistory ? await versionHistory(id, stored.versions, viewer, vocab) : [];
   const returned = pendingReturn(stored);
   return (
