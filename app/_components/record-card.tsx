@@ -17,6 +17,9 @@ type Props = {
   compact?: boolean;
 };
 
+/** More than three lines hold at the widest card, so line-clamp still decides where the text ends on screen. */
+const DESCRIPTION_CHARS = 240;
+
 export function RecordCard({ record, locale, vocab, thumbnail, headingLevel: Heading = 'h3', compact = false }: Props) {
   return (
     <article className="flex h-full flex-col overflow-hidden rounded-lg border border-ink/15 bg-white shadow-sm">
@@ -44,7 +47,8 @@ export function RecordCard({ record, locale, vocab, thumbnail, headingLevel: Hea
             <Localized value={record.title} locale={locale} />
           </Link>
         </Heading>
-        {!compact && <Localized value={record.description} locale={locale} as="p" className="mt-2 line-clamp-3 text-sm text-ink/80" />}
+        {/* Three lines are shown (~150 characters on a phone): the rest of the description would be bytes for nothing. */}
+        {!compact && <Localized value={record.description} locale={locale} as="p" maxChars={DESCRIPTION_CHARS} className="mt-2 line-clamp-3 text-sm text-ink/80" />}
         {record.places[0] && <p className="mt-auto pt-2 text-xs text-ink/75">{districtName(vocab, record.places[0].district, locale)}</p>}
       </div>
     </article>
