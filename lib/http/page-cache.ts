@@ -55,6 +55,8 @@ export interface KeptPage {
   body: Buffer;
   /** The nonce the page was rendered with (written over on every response), if any. */
   nonce?: string;
+  /** Where the nonce stands in the body, in bytes (found on the first response, reused after). */
+  nonceAt?: number[];
   generation: string;
   storedAt: number;
 }
@@ -77,15 +79,27 @@ export function nonceOf(policy: string | undefined): string | undefined {
   return policy ? /'nonce-([A-Za-z0-9+/=_-]{16,})'/.exec(policy)?.[1] : undefined;
 }
 
-/** A kept page as it goes out now: with a fresh nonce wherever the old one was. */
+/**
+ * A kept page as it goes out now: with a fresh nonce wherever the old one was. The new nonce has the old one's
+ * length (16 random bytes in base64), so it is written over a copy of the body at the places found once, without
+ * decoding the page: a hit then makes one copy of the page rather than three.
+ */
 export function freshCopy(page: KeptPage): { headers: [string, string][]; body: Buffer } {
   if (!page.nonce) return { headers: page.headers, body: page.body };
   const fresh = randomBytes(16).toString('base64');
   const old = page.nonce;
-  return {
-    headers: page.headers.map(([name, value]) => [name, value.split(old).join(fresh)]),
-    body: Buffer.from(page.body.toString('utf8').split(old).join(fresh), 'utf8'),
-  };
+  const headers = page.headers.map(([name, value]): [string, string] => [name, value.split(old).join(fresh)]);
+  if (fresh.length !== old.length) return { headers, body: Buffer.from(page.body.toString('utf8').split(old).join(fresh), 'utf8') };
+  page.nonceAt ??= placesOf(page.body, Buffer.from(old, 'latin1'));
+  const body = Buffer.from(page.body);
+  for (const at of page.nonceAt) body.write(fresh, at, 'latin1');
+  return { headers, body };
+}
+
+function placesOf(body: Buffer, needle: Buffer): number[] {
+  const places: number[] = [];
+  for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + needle.length)) places.push(at);
+  return places;
 }
 
 /** Kept pages, least recently used dropped first, bounded in bytes. */

@@ -50,6 +50,15 @@ describe('a kept page', () => {
     expect(fresh).not.toBe(nonce);
     expect(fresh).not.toBe(nonceOf(b.headers[0]![1]));
     expect(a.body.toString()).toBe(`<script nonce="${fresh}">1</script><p>Lễ hội</p><script nonce="${fresh}" src="/a.js"></script>`);
+    // The same kept page served again and again: each copy has its own nonce everywhere, and the kept body is untouched.
+    const kept = page();
+    const original = kept.body.toString();
+    for (let i = 0; i < 3; i++) {
+      const copy = freshCopy(kept);
+      const now = nonceOf(copy.headers[0]![1])!;
+      expect(copy.body.toString()).toBe(original.split(nonce).join(now));
+      expect(kept.body.toString()).toBe(original);
+    }
   });
 
   it('is dropped when the catalog changes or it is too old, and the least used go first', () => {
