@@ -35,3 +35,20 @@ export function runScript(script: string, args: string[], env: Record<string, st
 export function runArchiveCli(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<CliResult> {
   return runScript('scripts/archive.ts', args, { DATA_DIR: dataDir, ...env });
 }
+
+/**
+ * `npm run worker` as a separate process: node with tsx as a loader (not the tsx wrapper), so that a SIGKILL hits
+ * the worker itself. Its output is collected; `exited` resolves with how it ended.
+ */
+export function startWorkerProcess(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/worker.ts'), ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, output: () => output };
+}

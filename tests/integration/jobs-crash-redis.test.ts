@@ -5,14 +5,12 @@
  * once the dead one's lease has expired (BullMQ's stalled-job check) and
  * finishes it. The Redis server is a real redis-server this test starts.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisJobQueue, enqueueDerivativesFor, getJobState, type JobState } from '@/lib/jobs';
 import { readDerivativeManifest } from '@/lib/derivatives/manifest';
-import { childEnv, ROOT } from '../helpers/cli';
+import { startWorkerProcess } from '../helpers/cli';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
@@ -27,18 +25,8 @@ afterAll(async () => {
 });
 
 function startWorker(args: string[] = []) {
-  // node with tsx as a loader (not the tsx wrapper), so SIGKILL hits the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/worker.ts'), ...args], {
-    cwd: ROOT,
-    // A short lease so that the dead worker's job is given again soon; one job at a time.
-    env: childEnv({ DATA_DIR: archive.dir, REDIS_URL: redis.url, MEDIA_WORKERS: '1', MEDIA_JOB_LEASE_S: '2' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, exited, output: () => output };
+  // A short lease so that the dead worker's job is given again soon; one job at a time.
+  return startWorkerProcess({ DATA_DIR: archive.dir, REDIS_URL: redis.url, MEDIA_WORKERS: '1', MEDIA_JOB_LEASE_S: '2' }, args);
 }
 
 describe('worker crash on Redis', () => {

@@ -4,7 +4,6 @@
  * writes, that jobs already done were not redone, and that nothing was
  * visible (no manifest) while the job was unfinished.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -13,7 +12,7 @@ import { parseConfig } from '@/lib/config';
 import { SqliteJobQueue, enqueueDerivativesFor, listJobs, mediaLimits } from '@/lib/jobs';
 import { deriveMedia } from '@/lib/derivatives/derive';
 import { readDerivativeManifest } from '@/lib/derivatives/manifest';
-import { ROOT } from '../helpers/cli';
+import { startWorkerProcess } from '../helpers/cli';
 import { makeVideo } from '../helpers/media-fixtures';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
 
@@ -24,17 +23,8 @@ beforeAll(async () => {
 afterAll(async () => archive.cleanup());
 
 function startWorker(args: string[] = []) {
-  // node with tsx as a loader (not the tsx wrapper), so SIGKILL hits the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/worker.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: archive.dir, CONTENT_DIR: path.join(ROOT, 'content'), MEDIA_WORKERS: '1' } as unknown as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, exited, output: () => output };
+  // One job at a time.
+  return startWorkerProcess({ DATA_DIR: archive.dir, MEDIA_WORKERS: '1' }, args);
 }
 
 describe('worker crash', () => {

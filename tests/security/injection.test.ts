@@ -37,6 +37,7 @@ import { auditCsv } from '@/lib/workflow/audit';
 import { launchChromium } from '../e2e/browser';
 import { ROOT } from '../helpers/cli';
 import { sampleBody } from '../helpers/temp-archive';
+import { browserBundle } from '../helpers/browser-bundle';
 
 const SITE = 'https://disan.example.org';
 const vocab = loadVocabularies(path.join(ROOT, 'content'));
@@ -273,7 +274,6 @@ describe('class 5: no string reaches the DOM as HTML (source scan)', () => {
  * empty page served by Playwright, hovered like a visitor would.
  */
 async function mapBundle(): Promise<{ js: string; css: string }> {
-  const { build } = await import('vite');
   const entry = `
     import { createElement as h } from 'react';
     import { createRoot } from 'react-dom/client';
@@ -284,26 +284,7 @@ async function mapBundle(): Promise<{ js: string; css: string }> {
     if (kind === 'places') root.render(h(PlacesMap, props));
     else root.render(h('form', null, h('input', { name: 'places.0.lat', defaultValue: '15.5' }), h('input', { name: 'places.0.lon', defaultValue: '107.9' }), h(MapPicker, props)));
   `;
-  const id = path.join(ROOT, '__injection-map-entry.js');
-  const output = await build({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    // Inline (empty) PostCSS settings: the site's Tailwind config is not wanted for Leaflet's CSS.
-    css: { postcss: {} },
-    resolve: { alias: { '@': ROOT } },
-    // A production bundle, as the site ships (vitest runs with NODE_ENV=test, which would pick React's development JSX).
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    oxc: { jsx: { runtime: 'automatic', development: false } },
-    plugins: [{ name: 'injection-entry', resolveId: (source) => (source === 'virtual:map-entry' ? id : null), load: (source) => (source === id ? entry : null) }],
-    build: { write: false, minify: false, rolldownOptions: { input: 'virtual:map-entry', output: { codeSplitting: false } } },
-  });
-  const files = (Array.isArray(output) ? output : [output]).flatMap((o) => ('output' in o ? o.output : []));
-  const js = files.find((f) => f.type === 'chunk');
-  const css = files.filter((f) => f.type === 'asset' && f.fileName.endsWith('.css')).map((f) => String((f as { source: string | Uint8Array }).source));
-  if (!js || js.type !== 'chunk') throw new Error('no bundle');
-  return { js: js.code, css: css.join('\n') };
+  return browserBundle('injection-map-entry', entry);
 }
 
 describe('class 5: map tooltips, popups and attribution show typed text as text (Chromium)', () => {

@@ -10,12 +10,11 @@
  * Next build needed.
  */
 import net from 'node:net';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MapPoint } from '@/app/_components/map/places-map';
 import { launchChromium } from '../e2e/browser';
-import { ROOT } from '../helpers/cli';
+import { browserBundle } from '../helpers/browser-bundle';
 
 const ORIGIN = 'http://map-labels.test';
 const HOSTILE = `<b>Làng</b> <img src=x onerror="window.__pwned=1"> & "x"`;
@@ -48,31 +47,13 @@ const POINTS: MapPoint[] = [
 
 /** The map component as the browser runs it: a production bundle with Leaflet and its CSS. */
 async function mapBundle(): Promise<{ js: string; css: string }> {
-  const { build } = await import('vite');
   const entry = `
     import { createElement as h } from 'react';
     import { createRoot } from 'react-dom/client';
     import { PlacesMap } from '@/app/_components/map/places-map';
     createRoot(document.getElementById('root')).render(h(PlacesMap, window.__props));
   `;
-  const id = path.join(ROOT, '__map-labels-entry.js');
-  const output = await build({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    css: { postcss: {} },
-    resolve: { alias: { '@': ROOT } },
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    oxc: { jsx: { runtime: 'automatic', development: false } },
-    plugins: [{ name: 'map-labels-entry', resolveId: (source) => (source === 'virtual:map-labels-entry' ? id : null), load: (source) => (source === id ? entry : null) }],
-    build: { write: false, minify: false, rolldownOptions: { input: 'virtual:map-labels-entry', output: { codeSplitting: false } } },
-  });
-  const files = (Array.isArray(output) ? output : [output]).flatMap((o) => ('output' in o ? o.output : []));
-  const js = files.find((f) => f.type === 'chunk');
-  const css = files.filter((f) => f.type === 'asset' && f.fileName.endsWith('.css')).map((f) => String((f as { source: string | Uint8Array }).source));
-  if (!js || js.type !== 'chunk') throw new Error('no bundle');
-  return { js: js.code, css: css.join('\n') };
+  return browserBundle('map-labels-entry', entry);
 }
 
 /** A port nothing listens on: every tile request is refused. */
