@@ -11,7 +11,7 @@ const nextConfig = {
   // `npm run typecheck` checks the whole project (tests and scripts too) before the build in test:all.
   typescript: { ignoreBuildErrors: true },
   // Bulk imports post a CSV and a zip of field media through a server action; big single files go through tus.
-  experimental: { serverActions: { bodySizeLimit: '500mb' } },
+  experimental: { serverActions: { bodySizeLimit: '500mb' }, inlineCss: true },
 };
 
 export default withNextIntl(nextConfig);

@@ -5,15 +5,31 @@
  * when another process (the archive CLI) makes the change.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runArchiveCli } from '../helpers/cli';
-import { attack, dataDir, signIn } from './client';
+import { gunzipSync } from 'node:zlib';
+import { attack, baseUrl, dataDir, signIn } from './client';
 
 const COMMUNITY_PAGE = '/vi/communities/co-tu';
 /** Published, but restricted to the Cơ Tu community (content/records/le-bo-ma-teng-ping-co-tu.json): a part of its title search does not mark. */
 const RESTRICTED_TITLE = 'têng ping';
+
+/** A GET as a phone's browser sends it (gzip accepted), with the bytes as they came over the wire. */
+function getAsBrowser(pathname: string): Promise<{ headers: http.IncomingHttpHeaders; wire: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(new URL(pathname, baseUrl), { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ headers: response.headers, wire: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
 
 const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
 const nonceAttributes = (html: string) => [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))];
@@ -30,6 +46,26 @@ describe('pages kept for anonymous visitors', () => {
     expect(a).not.toBe(b);
     expect(nonceAttributes(await first.text())).toEqual([a]);
     expect(nonceAttributes(await second.text())).toEqual([b]);
+  });
+
+  it('go out compressed to the first visitor as to the next, and the kept copy is the same page', async () => {
+    const page = `/vi/search?q=${encodeURIComponent(`nhà rông ${Date.now()}`)}`; // never asked before: rendered now
+    const first = await getAsBrowser(page);
+    const second = await getAsBrowser(page);
+    expect(first.headers['x-disan-cache']).toBe('miss');
+    expect(second.headers['x-disan-cache']).toBe('hit');
+    const [firstPage, secondPage] = [first, second].map(({ headers, wire }) => {
+      expect(headers['content-encoding']).toBe('gzip');
+      const html = gunzipSync(wire).toString('utf8');
+      expect(html).toContain('</html>');
+      expect(html.length).toBeGreaterThan(wire.length * 3);
+      const nonce = /'nonce-([^']+)'/.exec(String(headers['content-security-policy']))?.[1];
+      expect(nonce).toBeTruthy();
+      return html.split(nonce!).join('NONCE');
+    });
+    // Compared by length and by equality, so that a difference does not print two whole pages.
+    expect(secondPage!.length).toBe(firstPage!.length);
+    expect(secondPage === firstPage).toBe(true);
   });
 
   it('never hold what a signed-in member sees, and never answer a signed-in member', async () => {
