@@ -21,7 +21,8 @@ export function getUploadServer(): Server {
   // Every web process sweeps: on a shared S3 staging they may meet on the same upload, and the one that
   // comes second fails harmlessly (the next sweep finds nothing), so a failure is only logged.
   const sweep = () => void staging.sweep().catch((error: unknown) => console.error('upload staging sweep failed:', error));
-  sweep();
+  // The first a minute after start: the file store makes its folder asynchronously.
+  setTimeout(sweep, 60_000).unref();
   setInterval(sweep, SWEEP_EVERY_MS).unref();
   return server;
 }

@@ -223,6 +223,19 @@ describe('resumable uploads staged in S3, across web processes', () => {
     }
   });
 
+  it('lets its owner cancel an upload on another process than the one it began on, leaving nothing in staging', async () => {
+    // One whole part in the multipart upload, and a tail (`.part`) beside it.
+    const recording = wav(8 * MiB);
+    const partial = await createUpload(first, recording, 'huy.wav');
+    expect((await patch(first, partial, recording.subarray(0, 6 * MiB), 0)).status).toBe(204);
+    expect(await keys(first.archive, STAGING)).toHaveLength(2);
+    const cancelled = await fetch(new URL(partial, second.base), { method: 'DELETE', headers: tusHeaders(second) });
+    expect(cancelled.status).toBe(204);
+    expect(await keys(first.archive, STAGING)).toEqual([]);
+    expect(await multipartUploads()).toEqual([]);
+    expect((await offsetOf(second, partial)).status).toBe(404);
+  }, 60_000);
+
   it('sweeps unfinished uploads past their expiry, and only the staging prefix', async () => {
     const expiring = await startProcess('expiring-a', 1000);
     const sweeper = await startProcess('expiring-b', 1000);
