@@ -189,11 +189,13 @@ export const SIGNED_MEDIA_URL_SECONDS = 300;
  * The origin presigned URLs of this bucket point at, as the AWS SDK builds
  * them: the endpoint itself with path-style URLs, the bucket as a subdomain
  * of it otherwise (virtual-hosted style); AWS's regional endpoint when no
- * endpoint is given.
+ * endpoint is given. tests/unit/config.test.ts checks it against the SDK.
  */
 export function bucketOrigin(storage: { endpoint?: string; bucket: string; region: string; forcePathStyle: boolean }): string {
   const endpoint = new URL(storage.endpoint ?? `https://s3.${storage.region}.amazonaws.com`);
-  return storage.forcePathStyle ? endpoint.origin : `${endpoint.protocol}//${storage.bucket}.${endpoint.host}`;
+  // A dotted bucket name would not match the endpoint's TLS certificate as a subdomain: over https the SDK falls back to path style.
+  const pathStyle = storage.forcePathStyle || (storage.bucket.includes('.') && endpoint.protocol === 'https:');
+  return pathStyle ? endpoint.origin : `${endpoint.protocol}//${storage.bucket}.${endpoint.host}`;
 }
 
 // ---- media pipeline (lib/media, lib/jobs) ----
