@@ -13,6 +13,10 @@
  *     (S3 honours Range on presigned GETs), and the content type and any
  *     attachment name are signed into it (response-content-type/-disposition).
  *
+ * A HEAD is answered here from the object's metadata: it carries no bytes to
+ * offload, and a URL presigned for GET is refused for HEAD (the method is
+ * part of the signature).
+ *
  * Two kinds stay streamed by the web process (return undefined):
  *   - text tracks (WebVTT): a <track> of a <video> without `crossorigin`
  *     (ours) loads only from the page's own origin;
@@ -58,7 +62,7 @@ function disposition(object: BucketObject): string | undefined {
   return name ? `inline${name}` : undefined;
 }
 
-/** 307 keeps the method: a HEAD stays a HEAD at the bucket. */
+/** 307: the method is kept whatever the client (only GETs are redirected). */
 function redirect(location: string, headers: Record<string, string>): Response {
   return new Response(null, { status: 307, headers: { location, 'x-content-type-options': 'nosniff', ...headers } });
 }
@@ -66,10 +70,15 @@ function redirect(location: string, headers: Record<string, string>): Response {
 /**
  * The redirect that replaces streaming `object`, or undefined when this
  * process should stream it (no bucket delivery, a store that cannot sign,
- * or one of the two kinds above). Call only after the access decision.
+ * a HEAD, or one of the two kinds above). Call only after the access decision.
  */
-export async function bucketRedirect(store: ObjectStore, delivery: MediaDelivery | undefined, object: BucketObject): Promise<Response | undefined> {
-  if (!delivery || !store.signedGetUrl || isTextTrack(object.contentType)) return undefined;
+export async function bucketRedirect(
+  request: Request,
+  store: ObjectStore,
+  delivery: MediaDelivery | undefined,
+  object: BucketObject,
+): Promise<Response | undefined> {
+  if (!delivery || !store.signedGetUrl || request.method !== 'GET' || isTextTrack(object.contentType)) return undefined;
   const unsigned =
     delivery.publicBaseUrl && object.derivative && object.visibility === 'public' && isInlineSafe(object.contentType) && !object.download
       ? `${delivery.publicBaseUrl}${keyPath(object.key)}`

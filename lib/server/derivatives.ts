@@ -68,10 +68,10 @@ async function locate(request: Request, prefix: string, viewer: Viewer, archive:
  */
 async function deliverObject(request: Request, archive: Context, key: string, options: ServeOptions): Promise<Response> {
   const delivery = archive.config.delivery;
-  if (delivery && !options.transform) {
+  if (delivery && !options.transform && request.method === 'GET') {
     const head = await archive.store.head(key);
     if (!head) return notFound({ ...corsHeaders(options.visibility) });
-    const redirect = await bucketRedirect(archive.store, delivery, { key, contentType: storedContentType(head), visibility: options.visibility, derivative: true });
+    const redirect = await bucketRedirect(request, archive.store, delivery, { key, contentType: storedContentType(head), visibility: options.visibility, derivative: true });
     if (redirect) return redirect;
   }
   return serveObject(request, archive.store, key, options);

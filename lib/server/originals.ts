@@ -35,9 +35,9 @@ export async function serveOriginal(request: Request, viewer: Viewer, archive: P
   // Shared caches may keep only what anyone may see.
   const visibility = isOpenToEveryone(record) ? 'public' : 'private';
   const fileName = logicalPath.slice(logicalPath.lastIndexOf('/') + 1);
-  const key = archive.config.delivery ? await archive.records.fileKey(record.id, logicalPath) : undefined;
+  const key = archive.config.delivery && request.method === 'GET' ? await archive.records.fileKey(record.id, logicalPath) : undefined;
   const redirect = key
-    ? await bucketRedirect(archive.store, archive.config.delivery, { key, contentType: media.type, visibility, derivative: false, fileName, download })
+    ? await bucketRedirect(request, archive.store, archive.config.delivery, { key, contentType: media.type, visibility, derivative: false, fileName, download })
     : undefined;
   if (redirect) return redirect;
   try {

@@ -57,6 +57,8 @@ interface Fixture {
 let open: Fixture;
 /** Signed-in visitors only. */
 let registered: Fixture;
+/** Public, but in copyright: seen by all, its originals downloaded by none but staff. */
+let inCopyright: Fixture;
 
 async function fixture(slug: string, overrides: Parameters<typeof sampleBody>[0]): Promise<Fixture> {
   const stored = await records.create({
@@ -110,6 +112,7 @@ beforeAll(async () => {
   useConfig(config);
   open = await fixture('mo', { status: 'published' });
   registered = await fixture('dang-ky', { status: 'published', access: { level: 'registered', communities: [] } });
+  inCopyright = await fixture('ban-quyen', { status: 'published', rights: { uri: 'http://rightsstatements.org/vocab/InC/1.0/' } });
 }, 60_000);
 
 afterAll(async () => server?.stop());
@@ -164,10 +167,18 @@ describe('derivatives of public records: a redirect to MEDIA_BASE_URL + key', ()
     expect(Buffer.from(await followed.arrayBuffer()).equals(MP4)).toBe(true);
   });
 
-  it('a HEAD is redirected too (307 keeps the method)', async () => {
-    const response = await request(derivative(open, 'video/download.mp4'), { method: 'HEAD' });
-    expect(response.status).toBe(307);
-    expect(response.headers.get('location')).toBe(`${mediaBase()}${open.prefix}/video/download.mp4`);
+  it('a HEAD is answered here from the metadata (no bytes to offload; a URL presigned for GET refuses HEAD)', async () => {
+    for (const [path, viewer] of [
+      [derivative(open, 'video/download.mp4'), ANONYMOUS],
+      [derivative(registered, 'video/download.mp4'), RESEARCHER],
+      [`/api/files/${registered.id}/files/le-hoi.mp4?download`, RESEARCHER],
+    ] as const) {
+      const response = await request(path, { method: 'HEAD', viewer });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('location'), path).toBeNull();
+      expect(response.headers.get('content-length'), path).toBe(String(MP4.length));
+      expect(response.headers.get('content-type'), path).toBe('video/mp4');
+    }
   });
 
   it('the HLS playlist goes there as well: its segments resolve against the base, which needs no signature', async () => {
@@ -263,6 +274,17 @@ describe('restricted derivatives: refused as today, or a presigned URL for a vie
     const followed = await fetch(expectPresigned(segment, 'segment'));
     expect(followed.headers.get('content-type')).toBe('video/mp2t');
     expect(Buffer.from(await followed.arrayBuffer()).equals(SEGMENT)).toBe(true);
+  });
+
+  it('an original the viewer may not download is refused as today (403, no URL); viewed, it is presigned inline', async () => {
+    const refused = await request(`/api/files/${inCopyright.id}/files/le-hoi.mp4?download`);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('location')).toBeNull();
+    expect(await refused.text()).not.toMatch(/amz|127\.0\.0\.1/i);
+    const viewed = await request(`/api/files/${inCopyright.id}/files/le-hoi.mp4`);
+    const location = expectPresigned(viewed, 'viewed original');
+    expect(location.searchParams.get('response-content-disposition')).toBe("inline; filename*=UTF-8''le-hoi.mp4");
+    expect(viewed.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('an original asked for as a download is presigned with its type and an attachment name signed in', async () => {
