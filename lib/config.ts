@@ -47,6 +47,23 @@ export const EnvSchema = z
       .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\/$/, 'must be a folder-like prefix ending in / (lower-case letters, digits, . _ -)')
       .refine((prefix) => !ARCHIVE_TOP_FOLDERS.includes(prefix.split('/')[0]!), "must not be inside the archive's own folders (records/, derivatives/, system/)")
       .default('uploads/'),
+    /**
+     * Where browsers fetch media bytes: `server` streams every byte through the
+     * web process (the default; works with any store); `bucket` (S3 only) lets
+     * the access-checking routes answer with a redirect to the bucket, so web
+     * processes carry no media bytes (lib/http/bucket-redirect.ts).
+     */
+    MEDIA_DELIVERY: z.enum(['server', 'bucket']).default('server'),
+    /**
+     * With MEDIA_DELIVERY=bucket: the public URL (a CDN, or the bucket itself)
+     * under which object keys of derivatives are readable without signature.
+     * Derivatives of public records are sent there; unset, they get presigned
+     * URLs like everything else and the bucket stays wholly private.
+     */
+    MEDIA_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .refine((v) => !/[?#]/.test(v), 'must be a base URL without query or fragment')
+      .optional(),
     /** Public base URL of the site, for links in feeds, sitemaps and citations; http://localhost:PORT when unset. */
     SITE_URL: z.url().optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -110,6 +127,12 @@ export const EnvSchema = z
     if (env.SEARCH_DRIVER === 'meilisearch' && !env.MEILI_HOST) {
       ctx.addIssue({ code: 'custom', path: ['MEILI_HOST'], message: 'is required when SEARCH_DRIVER=meilisearch' });
     }
+    if (env.MEDIA_BASE_URL && env.MEDIA_DELIVERY !== 'bucket') {
+      ctx.addIssue({ code: 'custom', path: ['MEDIA_BASE_URL'], message: 'is used only with MEDIA_DELIVERY=bucket' });
+    }
+    if (env.MEDIA_DELIVERY === 'bucket' && env.STORAGE_DRIVER !== 's3') {
+      ctx.addIssue({ code: 'custom', path: ['MEDIA_DELIVERY'], message: 'bucket needs STORAGE_DRIVER=s3' });
+    }
     if (env.STORAGE_DRIVER !== 's3') return;
     for (const name of ['S3_BUCKET'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STORAGE_DRIVER=s3' });
@@ -162,6 +185,33 @@ export interface Config {
   media: MediaConfig;
   /** Redis for what several processes share (jobs, rate limits and sign-in throttles); absent: embedded (SQLite, memory). */
   redis?: { url: string };
+  /** Media bytes fetched by browsers from the bucket or a CDN (MEDIA_DELIVERY=bucket); absent: streamed by the web process. */
+  delivery?: MediaDelivery;
+}
+
+export interface MediaDelivery {
+  /** Unsigned base URL (ending in /) under which derivative keys of public records are readable; absent: those are presigned too. */
+  publicBaseUrl?: string;
+  /** Lifetime of a presigned URL: long enough to start a download or a segment, short enough that a shared link soon dies. */
+  signedUrlSeconds: number;
+  /** Origins browsers fetch media from (the CDN, the bucket's presigned URLs), for the pages' Content-Security-Policy. */
+  origins: string[];
+}
+
+/** At most five minutes: a presigned URL is a bearer token for whoever holds it. */
+export const SIGNED_MEDIA_URL_SECONDS = 300;
+
+/**
+ * The origin presigned URLs of this bucket point at, as the AWS SDK builds
+ * them: the endpoint itself with path-style URLs, the bucket as a subdomain
+ * of it otherwise (virtual-hosted style); AWS's regional endpoint when no
+ * endpoint is given. tests/unit/config.test.ts checks it against the SDK.
+ */
+export function bucketOrigin(storage: { endpoint?: string; bucket: string; region: string; forcePathStyle: boolean }): string {
+  const endpoint = new URL(storage.endpoint ?? `https://s3.${storage.region}.amazonaws.com`);
+  // A dotted bucket name would not match the endpoint's TLS certificate as a subdomain: over https the SDK falls back to path style.
+  const pathStyle = storage.forcePathStyle || (storage.bucket.includes('.') && endpoint.protocol === 'https:');
+  return pathStyle ? endpoint.origin : `${endpoint.protocol}//${storage.bucket}.${endpoint.host}`;
 }
 
 // ---- media pipeline (lib/media, lib/jobs) ----
@@ -242,6 +292,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
         ? { driver: 'meilisearch', host: env.MEILI_HOST!, ...(env.MEILI_API_KEY ? { apiKey: env.MEILI_API_KEY } : {}), index: env.MEILI_INDEX }
         : { driver: 'embedded', dir: path.join(dataDir, 'search') },
     ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL } } : {}),
+    ...(env.MEDIA_DELIVERY === 'bucket' ? { delivery: mediaDelivery(env) } : {}),
     // ---- media pipeline ----
     media: {
       workers: env.MEDIA_WORKERS ?? Math.max(1, os.availableParallelism() - 1),
@@ -256,6 +307,13 @@ export function parseConfig(source: Record<string, string | undefined> = process
       webWorker: env.MEDIA_WEB_WORKER ?? !env.REDIS_URL,
     },
   };
+}
+
+function mediaDelivery(env: Env): MediaDelivery {
+  const publicBaseUrl = env.MEDIA_BASE_URL?.replace(/\/*$/, '/');
+  const signed = bucketOrigin({ endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET!, region: env.S3_REGION, forcePathStyle: env.S3_FORCE_PATH_STYLE });
+  const origins = [...new Set([...(publicBaseUrl ? [new URL(publicBaseUrl).origin] : []), signed])];
+  return { ...(publicBaseUrl ? { publicBaseUrl } : {}), signedUrlSeconds: SIGNED_MEDIA_URL_SECONDS, origins };
 }
 
 let cached: Config | undefined;

@@ -22,19 +22,21 @@ function tileSource(tileUrl: string): string | undefined {
   }
 }
 
-export function pagePolicy(nonce: string, config: Pick<Config, 'env' | 'siteUrl' | 'map'>): string {
+export function pagePolicy(nonce: string, config: Pick<Config, 'env' | 'siteUrl' | 'map' | 'delivery'>): string {
   const tiles = tileSource(config.map.tileUrl);
+  // With bucket delivery, media routes redirect to the CDN or to presigned bucket URLs: pictures, players and hls.js load from there.
+  const media = (config.delivery?.origins ?? []).map((origin) => ` ${origin}`).join('');
   const directives = [
     "default-src 'self'",
     // 'strict-dynamic': scripts our nonced scripts load (the lazily loaded players and maps) may run; nothing else.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${config.env === 'development' ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob:${tiles ? ` ${tiles}` : ''}`,
+    `img-src 'self' data: blob:${tiles ? ` ${tiles}` : ''}${media}`,
     // hls.js plays through Media Source blobs and may run its demuxer in a blob worker.
-    "media-src 'self' blob:",
+    `media-src 'self' blob:${media}`,
     "worker-src 'self' blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${media}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -12,7 +12,7 @@
  * keeps other sites from even embedding it.
  */
 import { Readable } from 'node:stream';
-import { NotFoundError, type ByteRange, type ObjectStore } from '../storage';
+import { NotFoundError, type ByteRange, type ObjectInfo, type ObjectStore } from '../storage';
 import { contentTypeFromName } from '../storage/content-type';
 import { parseRange } from './range';
 
@@ -89,7 +89,7 @@ const PRIVATE_CORS: Readonly<Record<string, string>> = {
 };
 
 /** CORS headers by who may see it; a 404 in place of a response gets the same ones (it tells no more than that response would). */
-function corsHeaders(visibility: ServeOptions['visibility']): Readonly<Record<string, string>> {
+export function corsHeaders(visibility: ServeOptions['visibility']): Readonly<Record<string, string>> {
   return visibility === 'public' ? OPEN_CORS : PRIVATE_CORS;
 }
 
@@ -173,12 +173,16 @@ export async function serveStream(request: Request, object: Servable, options: S
   }
 }
 
+/** An object's stored content type or, when it was stored untyped, the type its name says. */
+export function storedContentType(head: Pick<ObjectInfo, 'key' | 'contentType'>): string {
+  return head.contentType === 'application/octet-stream' ? contentTypeFromName(head.key) : head.contentType;
+}
+
 /** An object of the store by key (derivatives), typed by its stored content type or, failing that, its name. */
 export async function serveObject(request: Request, store: ObjectStore, key: string, options: ServeOptions): Promise<Response> {
   const head = await store.head(key);
   if (!head) return notFound({ ...corsHeaders(options.visibility) });
-  const contentType = head.contentType === 'application/octet-stream' ? contentTypeFromName(key) : head.contentType;
-  return serveStream(request, { size: head.size, etag: head.etag, contentType, open: async (range) => (await store.get(key, range)).body }, options);
+  return serveStream(request, { size: head.size, etag: head.etag, contentType: storedContentType(head), open: async (range) => (await store.get(key, range)).body }, options);
 }
 
 async function readText(body: Readable): Promise<string> {

@@ -280,6 +280,18 @@ export class RecordRepository {
   }
 
   /**
+   * The store key under which an original of the head version is kept, or
+   * undefined: for handing out a presigned URL of it (lib/http/bucket-redirect.ts)
+   * once access is decided, so no caller outside this folder builds OCFL paths.
+   */
+  async fileKey(id: string, logicalPath: string): Promise<string | undefined> {
+    const inventory = await this.readInventory(id);
+    const digest = inventory ? stateOf(inventory, inventory.head).get(logicalPath) : undefined;
+    const path = digest ? inventory!.manifest[digest]?.[0] : undefined;
+    return path ? `${objectRoot(id)}/${path}` : undefined;
+  }
+
+  /**
    * Streams the content stored under a SHA-512 digest in the record's head
    * inventory (an original as kept, whatever its logical path), or
    * undefined when the record holds no such content. Callers outside this

@@ -12,7 +12,8 @@ import { isOpenToEveryone, readVisible } from '../access/reader';
 import type { Archive } from '../archive';
 import { levelZeroImage, levelZeroInfo } from '../iiif/image-service';
 import { routeSegments } from '../http/request-path';
-import { OPEN_CORS, notFound, serveObject, textResponse } from '../http/serve-object';
+import { bucketRedirect } from '../http/bucket-redirect';
+import { OPEN_CORS, corsHeaders, notFound, serveObject, storedContentType, textResponse, type ServeOptions } from '../http/serve-object';
 import { MANIFEST_FILE, digestPrefix, readDerivativeManifest } from '../derivatives/manifest';
 import type { HeritageRecord, MediaEntry } from '../records/schema';
 
@@ -60,10 +61,26 @@ async function locate(request: Request, prefix: string, viewer: Viewer, archive:
   return { ok: true, access, id, d16, relative };
 }
 
+/**
+ * A derivative object for a viewer already let through: streamed by this
+ * process, or, with MEDIA_DELIVERY=bucket, a redirect to the bucket or CDN
+ * (lib/http/bucket-redirect.ts says which and why some stay streamed).
+ */
+async function deliverObject(request: Request, archive: Context, key: string, options: ServeOptions): Promise<Response> {
+  const delivery = archive.config.delivery;
+  if (delivery && !options.transform && request.method === 'GET') {
+    const head = await archive.store.head(key);
+    if (!head) return notFound({ ...corsHeaders(options.visibility) });
+    const redirect = await bucketRedirect(request, archive.store, delivery, { key, contentType: storedContentType(head), visibility: options.visibility, derivative: true });
+    if (redirect) return redirect;
+  }
+  return serveObject(request, archive.store, key, options);
+}
+
 export async function serveDerivative(request: Request, viewer: Viewer, archive: Context): Promise<Response> {
   const found = await locate(request, '/api/derivatives/', viewer, archive);
   if (!found.ok) return found.response;
-  return serveObject(request, archive.store, `${found.access.prefix}/${found.relative}`, { visibility: found.access.visibility, immutable: true });
+  return deliverObject(request, archive, `${found.access.prefix}/${found.relative}`, { visibility: found.access.visibility, immutable: true });
 }
 
 const INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"';
@@ -95,5 +112,5 @@ export async function serveIiifImage(request: Request, viewer: Viewer, archive: 
     });
   }
   const rendition = image ? levelZeroImage(relative, image) : undefined;
-  return serveObject(request, archive.store, rendition ? `${access.prefix}/${rendition}` : `${tiles}/${relative}`, { visibility, immutable: true });
+  return deliverObject(request, archive, rendition ? `${access.prefix}/${rendition}` : `${tiles}/${relative}`, { visibility, immutable: true });
 }

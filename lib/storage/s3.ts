@@ -14,6 +14,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { assertValidKey, assertValidPrefix } from './keys';
 import {
@@ -28,6 +29,7 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
+  type SignedGetOptions,
 } from './store';
 import { DEFAULT_CONTENT_TYPE } from './content-type';
 
@@ -197,6 +199,18 @@ export class S3ObjectStore implements ObjectStore {
       }
       continuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (continuationToken);
+  }
+
+  /** Signed locally (no request to the server); the response-* overrides are part of the signature, so the holder cannot change them. */
+  signedGetUrl(key: string, options: SignedGetOptions): Promise<string> {
+    assertValidKey(key);
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentType: options.contentType,
+      ResponseContentDisposition: options.contentDisposition,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
   }
 
   async delete(key: string): Promise<void> {

@@ -68,6 +68,20 @@ export interface ObjectStore {
    * through getBuffer(), which falls back to get() where this is missing.
    */
   readBytes?(key: string): Promise<Buffer>;
+  /**
+   * Optional (S3 only): a URL from which anyone holding it may GET the
+   * object (with Range) until it expires, without going through this
+   * process. Issued only after the caller's access decision.
+   */
+  signedGetUrl?(key: string, options: SignedGetOptions): Promise<string>;
+}
+
+export interface SignedGetOptions {
+  expiresInSeconds: number;
+  /** Content-Type the bucket answers with, whatever is stored. */
+  contentType?: string;
+  /** Content-Disposition the bucket answers with (e.g. an attachment with the original's name). */
+  contentDisposition?: string;
 }
 
 export class StoreError extends ArchiveError {
