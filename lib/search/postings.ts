@@ -20,12 +20,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { MatchCache } from './match-cache';
-import type { Clauses } from './query';
+import { quote, type Clauses } from './query';
 
 export type FtsTable = 'fts' | 'titles';
 
 /** Matches and scorings smaller than these are cheap to redo, and not cached. */
-const CACHE_MIN_ROWS = 2000;
+export const CACHE_MIN_ROWS = 2000;
 const CACHE_MIN_SCORED = 200;
 
 export class Postings {
@@ -33,9 +33,17 @@ export class Postings {
   private member = new Uint8Array(0);
   private sums = new Float64Array(0);
 
+  /** Marks for union(), by rowid. */
+  private marks = new Uint8Array(0);
+
+  /**
+   * `wordsWithPrefix` answers, from the index's current vocabulary, which words a prefix stands for (or undefined
+   * when it cannot say: a vocabulary older than the index, or too many words).
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly cache: MatchCache,
+    private readonly wordsWithPrefix: (prefix: string) => string[] | undefined = () => undefined,
   ) {}
 
   /**
@@ -52,12 +60,67 @@ export class Postings {
     return rows;
   }
 
+  /**
+   * Rowids of one phrase. A prefix (`"dan"*`) is the union of the rows of the words it stands for, when the
+   * vocabulary can say which: the frequent ones are cached (warmed), and the rest are few rows each, where FTS5
+   * would merge all of them again for every prefix a visitor types.
+   */
+  phraseRows(phrase: string, table: FtsTable): Int32Array {
+    const prefix = /^"([^"\s]+)"\*$/.exec(phrase)?.[1];
+    const words = prefix ? this.wordsWithPrefix(prefix) : undefined;
+    if (!words) return this.rows(phrase, table);
+    const key = `rows\u0000${table}\u0000${phrase}`;
+    const cached = this.cache.get<Int32Array>(key);
+    if (cached) return cached;
+    const rows = this.union(words.map((word) => this.rows(quote(word), table)));
+    if (rows.length >= CACHE_MIN_ROWS) this.cache.set(key, rows);
+    return rows;
+  }
+
+  /** Rowids of one clause (its phrases ORed): one phrase's rows, or the union of each phrase's, cached when many. */
+  clauseRows(clause: string[], table: FtsTable): Int32Array {
+    if (clause.length === 1) return this.phraseRows(clause[0]!, table);
+    const key = `rows\u0000${table}\u0000${clauseExpression(clause)}`;
+    const cached = this.cache.get<Int32Array>(key);
+    if (cached) return cached;
+    const rows = this.union(clause.map((phrase) => this.phraseRows(phrase, table)));
+    if (rows.length >= CACHE_MIN_ROWS) this.cache.set(key, rows);
+    return rows;
+  }
+
+  /** The ascending union of ascending rowid lists. */
+  private union(lists: Int32Array[]): Int32Array {
+    const nonEmpty = lists.filter((rows) => rows.length > 0);
+    if (nonEmpty.length <= 1) return nonEmpty[0] ?? new Int32Array(0);
+    let max = 0;
+    let total = 0;
+    for (const rows of nonEmpty) {
+      max = Math.max(max, rows[rows.length - 1]!);
+      total += rows.length;
+    }
+    if (this.marks.length <= max) this.marks = new Uint8Array(max + 1024);
+    let min = max;
+    for (const rows of nonEmpty) {
+      min = Math.min(min, rows[0]!);
+      for (let i = 0; i < rows.length; i++) this.marks[rows[i]!] = 1;
+    }
+    const out = new Int32Array(Math.min(total, max - min + 1));
+    let n = 0;
+    for (let rowid = min; rowid <= max; rowid++) {
+      if (this.marks[rowid]) {
+        out[n++] = rowid;
+        this.marks[rowid] = 0;
+      }
+    }
+    return out.subarray(0, n);
+  }
+
   /** Rowids matching every clause, ascending: each clause's rows (cached), intersected from the smallest. */
   matchAll(clauses: Clauses, table: FtsTable): Int32Array {
     let result: Int32Array | undefined;
     const lists: Int32Array[] = [];
     for (const clause of clauses) {
-      const rows = this.rows(clauseExpression(clause), table);
+      const rows = this.clauseRows(clause, table);
       // One clause matching nothing settles it: no need to list the others.
       if (rows.length === 0) return rows;
       lists.push(rows);
@@ -97,7 +160,7 @@ export class Postings {
     if (rows.length === 0) return new Float64Array(0);
     const phrases = [...new Set(clauses.flat())];
     const cached = (phrase: string) => this.cache.has(rankKey(phrase, table));
-    const affordable = (phrase: string) => cached(phrase) || this.rows(phrase, table).length <= 2 * rows.length;
+    const affordable = (phrase: string) => cached(phrase) || this.phraseRows(phrase, table).length <= 2 * rows.length;
     if (!phrases.every((p) => cached(p) || isSingleWord(p)) || !phrases.every(affordable)) return this.ranks(clauses.map(clauseExpression).join(' AND '), table);
     const size = rows[rows.length - 1]! + 1;
     if (this.member.length < size) {

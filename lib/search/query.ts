@@ -137,7 +137,8 @@ export interface CompileOptions {
   widenKnown?: boolean;
 }
 
-const quote = (token: string) => `"${token.replace(/"/g, '""')}"`;
+/** A token (or words joined by spaces) as one FTS5 phrase. */
+export const quote = (token: string) => `"${token.replace(/"/g, '""')}"`;
 
 export function compileQuery(q: string, vocabulary: Vocabulary, synonyms: SynonymTable, options: CompileOptions = {}): CompiledQuery {
   const parsed = parseQuery(q);
