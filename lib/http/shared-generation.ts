@@ -20,6 +20,7 @@
  * ioredis is loaded only when this is used (REDIS_URL set).
  */
 import type { Redis } from 'ioredis';
+import { loadRedisClass } from './ioredis';
 
 export const GENERATION_KEY = 'disan:catalog-generation';
 /** How long a value read from Redis is believed. */
@@ -38,7 +39,7 @@ export class SharedGeneration {
   ) {}
 
   private redis(): Promise<Redis> {
-    this.client ??= import('ioredis').then(({ Redis }) => {
+    this.client ??= loadRedisClass().then((Redis) => {
       // Commands wait in ioredis's queue while it (re)connects, and fail after a few attempts rather than hang.
       const redis = new Redis(this.url, { maxRetriesPerRequest: 2, connectTimeout: 5_000 });
       redis.on('error', () => undefined); // reconnects on its own; a failed read keeps the last value
