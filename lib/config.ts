@@ -12,6 +12,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const optionalText = z.string().trim().min(1).optional();
+/**
+ * The store's top-level folders (README, "Storage layout"): the OCFL root, derivatives, system. Upload staging
+ * must stay out of them, so that fsck, reindex and backups of records never meet a half-sent file.
+ */
+const ARCHIVE_TOP_FOLDERS = ['records', 'derivatives', 'system'];
 
 export const EnvSchema = z
   .object({
@@ -33,6 +38,15 @@ export const EnvSchema = z
     S3_FORCE_PATH_STYLE: bool.default(true),
     /** Streams larger than this are sent as multipart uploads, in parts of this size. */
     S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(8),
+    /**
+     * With S3: where unfinished tus uploads wait, in the same bucket, so that any web process can
+     * resume any upload. A folder-like prefix outside the archive's own top-level folders.
+     */
+    UPLOAD_STAGING_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\/$/, 'must be a folder-like prefix ending in / (lower-case letters, digits, . _ -)')
+      .refine((prefix) => !ARCHIVE_TOP_FOLDERS.includes(prefix.split('/')[0]!), "must not be inside the archive's own folders (records/, derivatives/, system/)")
+      .default('uploads/'),
     /** Public base URL of the site, for links in feeds, sitemaps and citations; http://localhost:PORT when unset. */
     SITE_URL: z.url().optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -136,6 +150,8 @@ export interface Config {
         credentials?: { accessKeyId: string; secretAccessKey: string };
         forcePathStyle: boolean;
         partSizeBytes: number;
+        /** Where unfinished uploads wait in the bucket (tus staging), outside the archive's folders; ends in '/'. */
+        uploadStagingPrefix: string;
       };
   cores: number;
   /** Search engine (lib/search). */
@@ -217,6 +233,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
                 : undefined,
             forcePathStyle: env.S3_FORCE_PATH_STYLE,
             partSizeBytes: env.S3_PART_SIZE_MB * 1024 * 1024,
+            uploadStagingPrefix: env.UPLOAD_STAGING_PREFIX,
           }
         : { driver: 'local', root: path.join(dataDir, 'store'), tmpDir: path.join(dataDir, 'tmp') },
     cores: os.availableParallelism(),

@@ -6,10 +6,6 @@
  * configured size. A finished upload is sniffed, checked against the SHA-512
  * the client may send, and becomes an original in a new version of the record.
  */
-import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import type { Viewer } from '../access/policy';
 import { readVisible } from '../access/reader';
@@ -18,11 +14,12 @@ import { readCookie, userOf, type AuthServices } from '../auth/login';
 import { isSameOrigin } from '../auth/origin';
 import { SESSION_COOKIE } from '../auth/sessions';
 import { viewerOf, type User } from '../auth/users';
-import { nameContentMismatch, sniffFile } from '../media/sniff';
+import { nameContentMismatch } from '../media/sniff';
 import { sha512OfStream } from '../records/digest';
 import { RecordConflictError } from '../records/errors';
 import { RECORD_ID_PATTERN } from '../records/schema';
 import type { Workflow } from '../workflow/transitions';
+import { openStaging, type Staging } from './staging';
 
 export const UPLOAD_PATH = '/api/uploads';
 
@@ -55,9 +52,10 @@ export function plainFileName(raw: string | null | undefined): string | undefine
   return /[/\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) ? undefined : name;
 }
 
-export function createUploadServer(archive: Archive, auth: AuthServices, workflow: Workflow): Server {
+/** `staging`: where uploads wait (lib/uploads/staging.ts); the web server passes its own to sweep it. */
+export function createUploadServer(archive: Archive, auth: AuthServices, workflow: Workflow, staging: Staging = openStaging(archive.config, archive.store)): Server {
   const { config } = archive;
-  const datastore = new FileStore({ directory: config.uploadDir, expirationPeriodInMilliseconds: 7 * 24 * 3600 * 1000 });
+  const { datastore } = staging;
 
   async function actorOf(request: Request): Promise<Actor> {
     if (!isSameOrigin(request, config.siteUrl)) refuse(403, 'Yêu cầu không đến từ trang của Di Sản', 'Request from a foreign origin');
@@ -97,6 +95,7 @@ export function createUploadServer(archive: Archive, auth: AuthServices, workflo
   return new Server({
     path: UPLOAD_PATH,
     datastore,
+    ...staging.naming,
     maxSize: config.uploadMaxBytes,
     relativeLocation: true,
     // Forwarding headers only shape absolute Location URLs, which relative locations never use; and tus
@@ -123,15 +122,13 @@ export function createUploadServer(archive: Archive, auth: AuthServices, workflo
     },
     async onUploadFinish(request, upload) {
       const actor = await actorOf(request as unknown as Request);
-      const file = path.join(config.uploadDir, upload.id);
       try {
         await authorize(actor, upload);
-        const version = await ingest(archive, workflow, { name: actor.user.username, viewer: actor.viewer }, upload, file);
+        const version = await ingest(archive, workflow, { name: actor.user.username, viewer: actor.viewer }, upload, staging);
         return { headers: { 'X-Record-Version': version } };
       } finally {
         // The original now lives in the archive (or was refused): the staging copy goes either way.
-        await fs.rm(file, { force: true });
-        await fs.rm(`${file}.json`, { force: true });
+        await staging.drop(upload.id);
       }
     },
     // Whatever went wrong, people get a sentence, never a stack or a server path.
@@ -145,10 +142,10 @@ export function createUploadServer(archive: Archive, auth: AuthServices, workflo
   });
 }
 
-async function ingest(archive: Archive, workflow: Workflow, actor: { name: string; viewer: ReturnType<typeof viewerOf> }, upload: Upload, file: string): Promise<number> {
+async function ingest(archive: Archive, workflow: Workflow, actor: { name: string; viewer: ReturnType<typeof viewerOf> }, upload: Upload, staging: Staging): Promise<number> {
   const meta = upload.metadata ?? {};
   const name = meta.filename!.normalize('NFC');
-  const sniffed = await sniffFile(file);
+  const sniffed = await staging.sniff(upload.id);
   const notKept: () => never = () =>
     refuse(415, `${name}: không phải loại tệp kho lưu trữ nhận`, `${name}: not a kind of file the archive keeps (photo, audio, video, PDF, captions or text)`);
   if (!sniffed) notKept();
@@ -158,20 +155,21 @@ async function ingest(archive: Archive, workflow: Workflow, actor: { name: strin
   // SVG, HTML, XML, playlists: sniff calls them 'other', never an original.
   if (sniffed.kind === 'other') notKept();
   if (meta.sha512) {
-    const { digest } = await sha512OfStream(createReadStream(file));
+    const { digest } = await sha512OfStream(await staging.open(upload.id));
     if (digest !== meta.sha512) refuse(460, `${name}: tệp nhận được khác với tệp đã gửi (sai mã kiểm tra)`, `${name}: checksum mismatch`);
   }
   const textual = sniffed.kind === 'caption' || sniffed.kind === 'transcript';
   // Another editor may save meanwhile: retry on the new head rather than lose a finished upload.
   for (let attempt = 0; ; attempt++) {
     const stored = await archive.records.require(meta.recordId!);
+    const body = await staging.open(upload.id);
     try {
       const updated = await workflow.edit(actor, stored.record.id, {
         expectedVersion: stored.head,
         addFiles: [
           {
             name,
-            body: createReadStream(file),
+            body,
             contentType: sniffed.mime,
             kind: sniffed.kind,
             // Captions and transcripts: their language and the recording they belong to, when the uploader said.
@@ -184,6 +182,9 @@ async function ingest(archive: Archive, workflow: Workflow, actor: { name: strin
       return updated.head;
     } catch (error) {
       if (!(error instanceof RecordConflictError) || attempt >= 3) throw error;
+    } finally {
+      // A refused or conflicting write may not have read it all: let go of the file or the S3 connection.
+      body.destroy();
     }
   }
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface S3Server {
   endpoint: string;
@@ -17,9 +18,15 @@ export interface S3Server {
   stop(): Promise<void>;
 }
 
-export async function startS3Server(bucket = 'disan-test'): Promise<S3Server> {
+/**
+ * `multipartListing`: s3rver plus the ListParts, AbortMultipartUpload and ListMultipartUploads calls it lacks
+ * (s3rver-multipart.mjs), which @tus/s3-store needs to resume and sweep uploads.
+ */
+export async function startS3Server(bucket = 'disan-test', { multipartListing = false } = {}): Promise<S3Server> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3rver-'));
-  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
+  const bin = multipartListing
+    ? fileURLToPath(new URL('./s3rver-multipart.mjs', import.meta.url))
+    : path.join(path.dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
   const child: ChildProcess = spawn(
     process.execPath,
     ['--openssl-legacy-provider', bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '--configure-bucket', bucket, '--no-vhost-buckets'],

@@ -30,6 +30,8 @@ describe('configuration', () => {
   it('reads the S3 settings', () => {
     const config = parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'di-san', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_FORCE_PATH_STYLE: 'false' });
     expect(config.storage).toMatchObject({ driver: 's3', bucket: 'di-san', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    expect(config.storage).toMatchObject({ uploadStagingPrefix: 'uploads/' });
+    expect(parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'di-san', UPLOAD_STAGING_PREFIX: 'tam/tus/' }).storage).toMatchObject({ uploadStagingPrefix: 'tam/tus/' });
   });
 
   it.each([
@@ -38,6 +40,12 @@ describe('configuration', () => {
     [{ STORAGE_DRIVER: 's3', S3_BUCKET: 'UPPER' }, 'S3_BUCKET'],
     [{ STORAGE_DRIVER: 's3', S3_BUCKET: 'ok-bucket', S3_ACCESS_KEY_ID: 'only-one' }, 'S3_SECRET_ACCESS_KEY'],
     [{ S3_ENDPOINT: 'not a url' }, 'S3_ENDPOINT'],
+    // Upload staging: a folder-like prefix, never inside the OCFL root or the archive's other folders.
+    [{ UPLOAD_STAGING_PREFIX: 'records/tus/' }, 'UPLOAD_STAGING_PREFIX'],
+    [{ UPLOAD_STAGING_PREFIX: 'system/' }, 'UPLOAD_STAGING_PREFIX'],
+    [{ UPLOAD_STAGING_PREFIX: 'uploads' }, 'UPLOAD_STAGING_PREFIX'],
+    [{ UPLOAD_STAGING_PREFIX: '../uploads/' }, 'UPLOAD_STAGING_PREFIX'],
+    [{ UPLOAD_STAGING_PREFIX: '/uploads/' }, 'UPLOAD_STAGING_PREFIX'],
     [{ PORT: '99999' }, 'PORT'],
     [{ SITE_URL: 'localhost' }, 'SITE_URL'],
   ])('names the bad variable in one message: %j', (env, variable) => {
