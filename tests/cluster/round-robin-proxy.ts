@@ -2,9 +2,6 @@
  * The load balancer of the cluster test: a node:http proxy that sends each
  * request to the next web server in turn (no affinity at all, the harshest
  * balancer there is), and remembers which server answered what.
- *
- * `pin` keeps the requests of one upload on the server that began it: what a
- * deployment without shared upload staging needs (sticky sessions).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,24 +20,16 @@ export interface RoundRobinProxy {
   close(): Promise<void>;
 }
 
-export async function startRoundRobinProxy(targets: () => string[], options: { pin?: (path: string) => string | undefined } = {}): Promise<RoundRobinProxy> {
+export async function startRoundRobinProxy(targets: () => string[]): Promise<RoundRobinProxy> {
   const served: Served[] = [];
-  const pinned = new Map<string, number>();
   let next = 0;
   const server = http.createServer((request, response) => {
     const all = targets();
-    const key = options.pin?.(request.url ?? '');
-    const chosen = (key !== undefined ? pinned.get(key) : undefined) ?? next++ % all.length;
+    const chosen = next++ % all.length;
     const target = new URL(request.url ?? '/', all[chosen]);
     // The Host header stays the proxy's: the web servers build their links (and check origins) against SITE_URL, the proxy.
     const upstream = http.request(target, { method: request.method, headers: request.headers }, (answer) => {
       served.push({ method: request.method ?? '', path: request.url ?? '', server: chosen, status: answer.statusCode ?? 0 });
-      // A created upload (tus 201 + Location) is pinned to the server that holds its staging.
-      const location = answer.headers.location;
-      if (options.pin && location) {
-        const created = options.pin(new URL(location, target).pathname);
-        if (created !== undefined) pinned.set(created, chosen);
-      }
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
     });
