@@ -7,6 +7,8 @@
  * Meilisearch): each has its own DATA_DIR, so a tus upload can only go on
  * through both because its staging is in the bucket.
  *
+ * S3 is s3rver with the multipart calls tus staging needs added (tests/helpers/s3rver-multipart.mjs).
+ *
  * An officer signs in and creates a record through the proxy, uploads a video
  * with tus through it, a reviewer publishes; the record is then in the lists
  * and search of both web servers (each asked directly); the record page both
@@ -68,7 +70,7 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'disan-cluster-'));
   await mkdir(path.join(root, 'search'));
   stops.push(() => rm(root, { recursive: true, force: true }));
-  const [redis, s3] = await Promise.all([startRedisServer(), startS3Server('disan-cluster')]);
+  const [redis, s3] = await Promise.all([startRedisServer(), startS3Server('disan-cluster', { multipartListing: true })]);
   stops.push(redis.stop, s3.stop);
   redisUrl = redis.url;
   proxy = await startRoundRobinProxy(() => web.map((w) => w.baseUrl));
