@@ -10,12 +10,15 @@
  *   - derivative jobs are queued (durably: DATA_DIR/jobs, or Redis when
  *     REDIS_URL is set, lib/jobs/index.ts openJobQueue) for new originals;
  *   - when a document's text has been extracted (in whichever process runs
- *     the worker), the record is indexed again so its text is searchable.
+ *     the worker), the record is indexed again so its text is searchable;
+ *   - pages kept for anonymous visitors are told the catalog changed: in this
+ *     process, and with REDIS_URL in every web server (lib/http/shared-generation.ts).
  * The index and the job queue are opened on first use: a command that never
  * commits (a user script, a dry run) never opens them.
  */
 import { getConfig, type Config } from './config';
 import { catalogChanged } from './http/page-cache';
+import { SharedGeneration } from './http/shared-generation';
 import { createDerivativeWorker, enqueueNewOriginals, newOriginals, openJobQueue, type DerivativeWorker, type JobQueue } from './jobs';
 import { RecordRepository } from './records/repository';
 import { loadVocabularies, type Vocabularies } from './records/vocabularies';
@@ -59,6 +62,12 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
   const store = openStore(config);
   const records = new RecordRepository(store);
   const vocab = loadVocabularies(config.contentDir);
+  // Opens its Redis connection on the first change only: a command that changes nothing never connects.
+  const shared = config.redis ? new SharedGeneration(config.redis.url) : undefined;
+  const changed = (): void => {
+    catalogChanged();
+    void shared?.announce();
+  };
 
   let index: Promise<SearchIndex> | undefined = options.search ? Promise.resolve(options.search) : undefined;
   const search = (): Promise<SearchIndex> => {
@@ -77,7 +86,7 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
     // A document's extracted text is searchable once its job is done: index the record again then.
     worker?.on((event) => {
       if (event.type !== 'done') return;
-      catalogChanged(); // a record page now shows the derived media
+      changed(); // a record page now shows the derived media
       if (event.job.media.kind !== 'document') return;
       void reindexRecord(event.job.recordId).catch((error: unknown) => console.error('re-indexing after a document job failed:', error));
     });
@@ -99,6 +108,7 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
       jobs = undefined;
       if (index) await (await index.catch(() => undefined))?.close();
       index = undefined;
+      await shared?.close();
     },
   };
 
@@ -111,7 +121,7 @@ export function openArchive(config: Config = getConfig(), options: OpenOptions =
     try {
       await (await search()).upsert([await indexableDocument(archive, { record, modified })]);
     } finally {
-      catalogChanged(); // pages kept for anonymous visitors are stale now
+      changed(); // pages kept for anonymous visitors are stale now
     }
   });
   records.addListener(async (event) => {

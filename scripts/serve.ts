@@ -20,6 +20,7 @@ import next from 'next';
 import { assignClientAddressHeader, getConfig, type Config } from '../lib/config';
 import { isTrustedProxy, resolveClientAddress } from '../lib/http/client-address';
 import { freshCopy, localGeneration, mayKeep, nonceOf, pageCacheKey, PageCache } from '../lib/http/page-cache';
+import { SharedGeneration } from '../lib/http/shared-generation';
 import { indexWriteStamp } from '../lib/search/embedded';
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
@@ -27,9 +28,14 @@ const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-
 const TRANSFER_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date']);
 const CACHE_STATE = 'x-disan-cache';
 
-/** What kept pages are valid for: this process's commits, and (embedded index) any process's writes to the index. */
-function catalogGeneration(config: Config): string {
-  return `${localGeneration()}:${config.search.driver === 'embedded' ? indexWriteStamp(config.search.dir) : ''}`;
+/**
+ * What kept pages are valid for: this process's commits, every process's changes announced in Redis (REDIS_URL:
+ * web servers and workers on other machines; read at most once a second), and (embedded index) any process's writes
+ * to the index file.
+ */
+async function catalogGeneration(config: Config, shared: SharedGeneration | undefined): Promise<string> {
+  const everywhere = shared ? await shared.read() : '';
+  return `${localGeneration()}:${everywhere}:${config.search.driver === 'embedded' ? indexWriteStamp(config.search.dir) : ''}`;
 }
 
 /** Sends a kept page, compressed as the client accepts (Next compresses the pages it renders itself). */
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
   const pages = new PageCache();
+  const shared = config.redis ? new SharedGeneration(config.redis.url) : undefined;
 
   const server = http.createServer((request, response) => {
     const peer = request.socket.remoteAddress;
@@ -130,16 +137,19 @@ async function main(): Promise<void> {
     if (!isTrustedProxy(peer, config.trustProxy)) for (const name of FORWARDING_HEADERS) delete request.headers[name];
     const key = pageCacheKey(request);
     if (!key) return void handle(request, response);
-    const generation = catalogGeneration(config);
-    const kept = pages.get(key, generation);
-    if (kept) {
-      const copy = freshCopy(kept);
-      return sendKept(request, response, kept.status, copy.headers, copy.body);
-    }
-    renderAndKeep(request, response, handle, (status, headers, body) => {
-      const policy = headers.find(([name]) => name === 'content-security-policy')?.[1];
-      const nonce = nonceOf(policy);
-      pages.set(key, { status, headers, body, ...(nonce ? { nonce } : {}), generation, storedAt: Date.now() });
+    // Never rejects (a failed Redis read keeps the last value). Taken before rendering: a page rendered while a
+    // change lands is kept under the generation before it, so it is dropped once the change is seen.
+    void catalogGeneration(config, shared).then((generation) => {
+      const kept = pages.get(key, generation);
+      if (kept) {
+        const copy = freshCopy(kept);
+        return sendKept(request, response, kept.status, copy.headers, copy.body);
+      }
+      renderAndKeep(request, response, handle, (status, headers, body) => {
+        const policy = headers.find(([name]) => name === 'content-security-policy')?.[1];
+        const nonce = nonceOf(policy);
+        pages.set(key, { status, headers, body, ...(nonce ? { nonce } : {}), generation, storedAt: Date.now() });
+      });
     });
   });
   server.listen(config.port, config.host, () => {

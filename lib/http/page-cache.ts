@@ -12,8 +12,9 @@
  *   - only 200 responses that set no cookie but their language's, and do not say `x-disan-keep: no`.
  * When it is dropped: whenever the catalog changes (a commit in this process,
  * a derivative finished, or — for the embedded index — any write to the index
- * file by any process: the CLI import, the worker), and after MAX_AGE_MS at
- * the latest (vocabulary edits, which no index write announces).
+ * file by any process: the CLI import, the worker; with REDIS_URL, any change
+ * any process announced in Redis: lib/http/shared-generation.ts), and after
+ * MAX_AGE_MS at the latest (vocabulary edits, which no index write announces).
  *
  * Pages carry a per-response CSP nonce (lib/http/security-headers.ts): a kept
  * page is served with a fresh nonce written over the old one, in the body and

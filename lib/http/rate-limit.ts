@@ -14,6 +14,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
+import { loadRedisClass } from './ioredis';
 
 export interface LimiterOptions {
   /** Names the counters (each limiter its own). */
@@ -55,7 +56,7 @@ const clients = new Map<string, Promise<Redis>>();
 export function limitsRedisClient(url: string): Promise<Redis> {
   let client = clients.get(url);
   if (!client) {
-    client = import('ioredis').then(({ Redis }) => {
+    client = loadRedisClass().then((Redis) => {
       const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       redis.on('error', () => undefined); // reconnects on its own; each refused command falls back to memory
       return redis;

@@ -27,6 +27,7 @@ import type { Job, JobType, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MediaEntry } from '../records/schema';
 import { PIPELINE_VERSION, derivativePrefix } from '../derivatives/manifest';
+import { loadRedisClass } from '../http/ioredis';
 import { jobId, type ClaimedJob, type EnqueueOptions, type JobCounts, type JobQueue, type JobState, type JobStatus, type ListFilter } from './queue';
 
 interface JobData {
@@ -39,9 +40,9 @@ interface JobData {
 
 type DeriveJob = Job<JobData, unknown, string>;
 
-type Modules = { bullmq: typeof import('bullmq'); ioredis: typeof import('ioredis') };
+type Modules = { bullmq: typeof import('bullmq'); Redis: typeof Redis };
 let modules: Promise<Modules> | undefined;
-const load = (): Promise<Modules> => (modules ??= Promise.all([import('bullmq'), import('ioredis')]).then(([bullmq, ioredis]) => ({ bullmq, ioredis })));
+const load = (): Promise<Modules> => (modules ??= Promise.all([import('bullmq'), loadRedisClass()]).then(([bullmq, Redis]) => ({ bullmq, Redis })));
 
 /** A failure to retry after the delay the worker chose; read by the backoff strategy. */
 class RetryLater extends Error {
@@ -112,9 +113,9 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private open() {
-    this.opened ??= load().then(({ bullmq, ioredis }) => {
+    this.opened ??= load().then(({ bullmq, Redis }) => {
       // maxRetriesPerRequest: null, as BullMQ's workers require: a command waits out a reconnection rather than fail.
-      const redis = new ioredis.Redis(this.url, { maxRetriesPerRequest: null });
+      const redis = new Redis(this.url, { maxRetriesPerRequest: null });
       redis.on('error', () => undefined); // ioredis reconnects on its own; the queue's and worker's 'error' events say what failed
       const queue = new bullmq.Queue<JobData, unknown, string>(this.name, { connection: redis });
       queue.on('error', (error) => console.error('job queue (Redis):', error.message));
