@@ -89,7 +89,8 @@ export function storeStaging(store: ObjectStore, recordId: string, digest: strin
       try {
         marker = JSON.parse((await getBuffer(store, markerKey(key))).toString('utf8')) as StagedMarker;
       } catch (error) {
-        if (error instanceof NotFoundError) return false;
+        // No marker: the rendition was never finished. An unreadable one is as good as none.
+        if (error instanceof NotFoundError || error instanceof SyntaxError) return false;
         throw error;
       }
       if (marker.key !== key || !Array.isArray(marker.files) || marker.files.length === 0) return false;

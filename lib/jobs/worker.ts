@@ -9,7 +9,9 @@
  * Redis): it claims, heartbeats, completes and fails through the interface.
  * Resuming after a crash is the queue's job (recoverAbandoned): the derive
  * step itself is idempotent, so a resumed job simply runs again, writes the
- * same keys and publishes its manifest last.
+ * same keys and publishes its manifest last. A long video's job does not
+ * start over: the renditions an earlier attempt finished are kept in the
+ * store (lib/derivatives/staging.ts) and fetched instead of encoded.
  */
 import type { RecordRepository } from '../records/repository';
 import type { ObjectStore } from '../storage';

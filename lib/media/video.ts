@@ -8,10 +8,13 @@
  * as HLS and as the download MP4 (tee muxer). A video longer than
  * RESUMABLE_VIDEO_SECONDS is encoded one rendition per run instead, each kept
  * as soon as it is done (RenditionStaging), so a job cut short 50 minutes
- * into a festival recording resumes from its finished renditions. Frames are resampled to a
- * constant rate first, so variable-frame-rate phone footage gets keyframes
- * at exactly the same instants in every rendition (a keyframe every 2 s,
- * scene-cut keyframes off) and segments line up for bitrate switching.
+ * into a festival recording resumes from its finished renditions.
+ *
+ * Frames are resampled to a constant rate first, so variable-frame-rate
+ * phone footage gets keyframes at exactly the same instants in every
+ * rendition (a keyframe every 2 s, scene-cut keyframes off) and segments
+ * line up for bitrate switching, whether the renditions come from one run
+ * or from several.
  *
  * The plan (planVideo) is pure data, so the benchmark can run the very same
  * ffmpeg arguments bare and compare.
