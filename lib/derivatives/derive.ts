@@ -36,8 +36,8 @@ export interface DeriveContext {
   records: RecordRepository;
   limits: MediaLimits;
   onProgress?: (fraction: number) => void;
-  /** Tuning of long videos (tests: a small threshold, a stop after the first rendition, counted ffmpeg runs). */
-  video?: Pick<VideoOptions, 'resumeAboveSeconds' | 'onRenditionKept' | 'runFfmpeg'>;
+  /** Long videos: the threshold, a report of each rendition kept or restored (tests also stop there, and count ffmpeg runs). */
+  video?: Pick<VideoOptions, 'resumeAboveSeconds' | 'onRendition' | 'runFfmpeg'>;
 }
 
 export interface DeriveResult {

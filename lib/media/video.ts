@@ -303,8 +303,8 @@ export interface VideoOptions {
   resumeAboveSeconds?: number;
   /** Where renditions are kept between attempts; without it a long video is still encoded one rung at a time, but nothing is kept. */
   staging?: RenditionStaging;
-  /** Called once a rendition is kept (tests stop a job there, as a dying worker would). */
-  onRenditionKept?: (name: string) => void | Promise<void>;
+  /** Called when a rendition was encoded and kept, or restored from an earlier attempt (the worker logs it; tests stop a job there, as a dying worker would). */
+  onRendition?: (name: string, how: 'kept' | 'restored') => void | Promise<void>;
   /** The ffmpeg runner (tests wrap it to count runs). */
   runFfmpeg?: typeof runFfmpeg;
 }
@@ -335,14 +335,16 @@ async function encodeByRendition(parts: RenditionPart[], rungs: Rung[], outDir: 
   let done = 0;
   for (const [i, part] of parts.entries()) {
     const share = weights[i]! / total;
-    if (!(await options.staging?.restore(part.key, outDir))) {
+    if (await options.staging?.restore(part.key, outDir)) {
+      await options.onRendition?.(part.name, 'restored');
+    } else {
       // What a failed restore or an earlier run left here must not mix with the new segments.
       await fs.rm(path.join(outDir, 'video', 'hls', part.name), { recursive: true, force: true });
       await fs.mkdir(path.join(outDir, 'video', 'hls', part.name), { recursive: true });
       await run({ ...part.run, onProgress: (f) => options.onProgress?.((done + f * share) * 0.9) });
       if (options.staging) {
         await options.staging.save(part.key, outDir, await partFiles(outDir, part));
-        await options.onRenditionKept?.(part.name);
+        await options.onRendition?.(part.name, 'kept');
       }
     }
     done += share;
