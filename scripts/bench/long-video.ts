@@ -3,26 +3,19 @@
  * derived through the real job queue (SQLite under a temporary DATA_DIR, as
  * on one machine) by `npm run worker` processes, first one, then two.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { openArchive } from '../../lib/archive';
 import { parseConfig } from '../../lib/config';
 import { listJobs, readDerivativeManifest } from '../../lib/jobs';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { ROOT, startWorkerProcess } from '../../tests/helpers/cli';
 
 /** `npm run worker -- --until-idle` as its own process on the archive in dataDir, one job at a time; resolves when it exits. */
-function workerProcess(dataDir: string): Promise<void> {
-  // Only what a worker needs: a REDIS_URL in our environment must not send it to another queue.
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, MEDIA_WORKERS: '1', CONTENT_DIR: path.join(ROOT, 'content') } as unknown as NodeJS.ProcessEnv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'worker.ts'), '--until-idle'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}: ${stderr}`))));
-  });
+async function workerProcess(dataDir: string): Promise<void> {
+  // childEnv passes PATH and HOME only: a REDIS_URL of ours must not send the worker to another queue.
+  const worker = startWorkerProcess({ DATA_DIR: dataDir, MEDIA_WORKERS: '1' }, ['--until-idle']);
+  const { code } = await worker.exited;
+  if (code !== 0) throw new Error(`worker exited ${code}: ${worker.output()}`);
 }
 
 /**
