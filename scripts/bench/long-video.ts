@@ -1,7 +1,8 @@
 /**
  * The long-video part of `npm run bench:media -- --long-video`: one original
  * derived through the real job queue (SQLite under a temporary DATA_DIR, as
- * on one machine) by `npm run worker` processes, first one, then two.
+ * on one machine) by `npm run worker` processes, first one, then two,
+ * encoded rendition by rendition as every video over 5 minutes is.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +14,8 @@ import { ROOT, startWorkerProcess } from '../../tests/helpers/cli';
 /** `npm run worker -- --until-idle` as its own process on the archive in dataDir, one job at a time; resolves when it exits. */
 async function workerProcess(dataDir: string): Promise<void> {
   // childEnv passes PATH and HOME only: a REDIS_URL of ours must not send the worker to another queue.
-  const worker = startWorkerProcess({ DATA_DIR: dataDir, MEDIA_WORKERS: '1' }, ['--until-idle']);
+  // MEDIA_RESUMABLE_VIDEO_S=1: whatever its length (--long-video=SECONDS), the video goes rendition by rendition, the path measured here.
+  const worker = startWorkerProcess({ DATA_DIR: dataDir, MEDIA_WORKERS: '1', MEDIA_RESUMABLE_VIDEO_S: '1' }, ['--until-idle']);
   const { code } = await worker.exited;
   if (code !== 0) throw new Error(`worker exited ${code}: ${worker.output()}`);
 }
