@@ -121,6 +121,8 @@ export const EnvSchema = z
     MEDIA_JOB_LEASE_S: z.coerce.number().int().min(2).max(3600).default(60),
     /** Whether the web server runs derivative jobs in its own process too; default: yes without REDIS_URL, no with it. */
     MEDIA_WEB_WORKER: bool.optional(),
+    /** Videos longer than this (seconds) are encoded rendition by rendition, so their job resumes from finished renditions. */
+    MEDIA_RESUMABLE_VIDEO_S: z.coerce.number().int().min(1).max(86_400).default(300),
     // ---- end media pipeline ----
   })
   .superRefine((env, ctx) => {
@@ -229,6 +231,8 @@ export interface MediaConfig {
   jobLeaseMs: number;
   /** The web server runs a derivative worker in its own process (the one-machine default). */
   webWorker: boolean;
+  /** Videos longer than this are encoded rendition by rendition, each kept as it is finished (lib/media/video.ts). */
+  resumableVideoSeconds: number;
 }
 // ---- end media pipeline ----
 
@@ -305,6 +309,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
       jobLeaseMs: env.MEDIA_JOB_LEASE_S * 1000,
       // On one machine the web server transcodes too; with Redis, workers run apart and scale apart.
       webWorker: env.MEDIA_WEB_WORKER ?? !env.REDIS_URL,
+      resumableVideoSeconds: env.MEDIA_RESUMABLE_VIDEO_S,
     },
   };
 }

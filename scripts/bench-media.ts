@@ -9,6 +9,15 @@
  * called directly once per output. Ratios are pipeline / raw; realtime is
  * media seconds per wall-clock second of the pipeline.
  *
+ * With `--long-video` it also generates a 10-minute 1080p video with sound
+ * and derives it through the real job queue (SQLite, as on one machine),
+ * taken by `npm run worker` processes: first one worker, then two (each
+ * deriving its own record of the same original). A video that long is
+ * encoded rendition by rendition (lib/media/video.ts); a job is still one
+ * original, so the second worker can only take other jobs: the two figures
+ * show what a second worker adds to one long video (nothing, today), and
+ * the per-rendition cost next to the 60 s decode-once figure.
+ *
  * Everything happens in a temporary folder that is removed at the end.
  * Last line:
  *   bench:media image_ratio=<x> video_ratio=<x> video_realtime=<x> audio_realtime=<x>
@@ -18,6 +27,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { longVideoRuns } from './bench/long-video';
 import { planAudio } from '../lib/media/audio';
 import { deriveMedia } from '../lib/derivatives/derive';
 import { ffmpegArgs, type FfmpegRun } from '../lib/media/ffmpeg';
@@ -32,6 +42,7 @@ import { LocalObjectStore } from '../lib/storage/local';
 const VIDEO_SECONDS = 60;
 const AUDIO_SECONDS = 600;
 const PHOTO = { width: 6000, height: 4000 }; // 24 MP
+const LONG_VIDEO_SECONDS = 600;
 
 function exec(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024 }, (error, _o, stderr) => (error ? reject(new Error(`${cmd}: ${stderr}`)) : resolve())));
@@ -55,6 +66,10 @@ async function timed(label: string, work: () => Promise<unknown>): Promise<numbe
 }
 
 async function main(): Promise<void> {
+  // `--long-video=SECONDS` changes its length (still rendition by rendition: a loaded machine, a quick check).
+  const longArg = process.argv.find((a) => a === '--long-video' || a.startsWith('--long-video='));
+  const longSeconds = longArg?.includes('=') ? Number(longArg.split('=')[1]) : LONG_VIDEO_SECONDS;
+  if (!(longSeconds > 0)) throw new Error(`--long-video=SECONDS needs a positive number, not ${longArg}`);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'disan-bench-media-'));
   try {
     const src = (name: string) => path.join(dir, name);
@@ -138,6 +153,19 @@ async function main(): Promise<void> {
     });
     const pipeAudio = await timed('pipeline (derive job)', () => deriveMedia(ctx, audio.id, audio.media));
     console.log(`  audio ratio (pipeline/raw)         ${(pipeAudio / rawAudio).toFixed(2)}`);
+
+    if (longArg) {
+      console.log(`long video 1920×1080, ${longSeconds} s, through the job queue, rendition by rendition:`);
+      await timed('generating it', () =>
+        exec('ffmpeg', [
+          '-nostdin', '-y', '-loglevel', 'error',
+          '-f', 'lavfi', '-i', `testsrc2=s=1920x1080:r=30:d=${longSeconds}`,
+          '-f', 'lavfi', '-i', `sine=f=330:d=${longSeconds}`,
+          '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-shortest', src('long.mp4'),
+        ]),
+      );
+      await longVideoRuns(dir, src('long.mp4'), longSeconds, timed);
+    }
 
     const f = (x: number) => x.toFixed(2);
     console.log(

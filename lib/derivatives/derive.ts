@@ -25,7 +25,8 @@ import type { MediaLimits } from '../media/limits';
 import { MANIFEST_FILE, PIPELINE_VERSION, derivativePrefix, manifestKey, readDerivativeManifest, type DerivativeFile, type DerivativeManifest, type ManifestBody } from './manifest';
 import { makePdfDerivatives } from '../media/pdf';
 import { inspectFile, type Inspection } from '../media/probe';
-import { makeVideoDerivatives } from '../media/video';
+import { makeVideoDerivatives, type VideoOptions } from '../media/video';
+import { storeStaging } from './staging';
 
 /** Media kinds that get derivatives; transcripts (plain text) and "other" files are kept as they are. */
 export const DERIVABLE_KINDS: ReadonlySet<MediaKind> = new Set(['image', 'audio', 'video', 'document', 'caption']);
@@ -35,6 +36,8 @@ export interface DeriveContext {
   records: RecordRepository;
   limits: MediaLimits;
   onProgress?: (fraction: number) => void;
+  /** Long videos: the threshold, a report of each rendition kept or restored (tests also stop there, and count ffmpeg runs). */
+  video?: Pick<VideoOptions, 'resumeAboveSeconds' | 'onRendition' | 'runFfmpeg'>;
 }
 
 export interface DeriveResult {
@@ -160,7 +163,8 @@ export async function deriveMedia(ctx: DeriveContext, recordId: string, media: M
         body = { kind: 'image', image: await makeImageDerivatives(input, outDir, opts) };
         break;
       case 'video':
-        body = { kind: 'video', video: await makeVideoDerivatives(input, outDir, inspection, opts) };
+        // A long video keeps each finished rendition in the store (./staging.ts): another attempt, on any worker, resumes from them.
+        body = { kind: 'video', video: await makeVideoDerivatives(input, outDir, inspection, { ...opts, ...ctx.video, staging: storeStaging(ctx.store, recordId, media.digest) }) };
         break;
       case 'audio':
         body = { kind: 'audio', audio: await makeAudioDerivatives(input, outDir, inspection, opts) };
@@ -187,6 +191,7 @@ export async function deriveMedia(ctx: DeriveContext, recordId: string, media: M
     };
     // The commit point: from here on pages see the new set.
     await ctx.store.put(manifestKey(recordId, media.digest), JSON.stringify(manifest, null, 1), { contentType: 'application/json' });
+    // Also removes a long video's staged renditions (.staging/): the manifest does not list them.
     await pruneDerivatives(ctx.store, recordId, media.digest, new Set(files.map((f) => f.path)));
     ctx.onProgress?.(1);
     return { manifest, skipped: false };

@@ -100,6 +100,7 @@ export function createDerivativeWorker(archive: JobParts, queue: JobQueue, optio
     records: archive.records,
     limits: mediaLimits(archive.config),
     concurrency: archive.config.media.workers,
+    resumableVideoSeconds: archive.config.media.resumableVideoSeconds,
     ...(options.log ? { log: options.log } : {}),
   });
 }

@@ -9,7 +9,9 @@
  * Redis): it claims, heartbeats, completes and fails through the interface.
  * Resuming after a crash is the queue's job (recoverAbandoned): the derive
  * step itself is idempotent, so a resumed job simply runs again, writes the
- * same keys and publishes its manifest last.
+ * same keys and publishes its manifest last. A long video's job does not
+ * start over: the renditions an earlier attempt finished are kept in the
+ * store (lib/derivatives/staging.ts) and fetched instead of encoded.
  */
 import type { RecordRepository } from '../records/repository';
 import type { ObjectStore } from '../storage';
@@ -31,6 +33,8 @@ export interface WorkerOptions {
   log?: (line: string) => void;
   /** The step that does the work; tests replace it to fail on purpose. */
   derive?: typeof deriveMedia;
+  /** Videos longer than this are encoded rendition by rendition and resume from finished ones (default: lib/media/video.ts). */
+  resumableVideoSeconds?: number;
 }
 
 export type WorkerEvent =
@@ -151,6 +155,11 @@ export class DerivativeWorker {
           store,
           records,
           limits,
+          video: {
+            ...(this.options.resumableVideoSeconds ? { resumeAboveSeconds: this.options.resumableVideoSeconds } : {}),
+            // Which renditions of a long video a resumed job found finished: the log shows it did not start over.
+            onRendition: (name, how) => this.options.log?.(`  ${job.recordId} ${job.media.path}: ${name} ${how === 'kept' ? 'encoded and kept' : 'restored from an earlier attempt'}`),
+          },
           onProgress: (fraction) => {
             progress = fraction;
             const now = Date.now();

@@ -5,17 +5,24 @@
  *
  * One ffmpeg run decodes the source once and feeds every rendition and the
  * sprite (split filter); the top rendition is encoded once and written both
- * as HLS and as the download MP4 (tee muxer). Frames are resampled to a
- * constant rate first, so variable-frame-rate phone footage gets keyframes
- * at exactly the same instants in every rendition (a keyframe every 2 s,
- * scene-cut keyframes off) and segments line up for bitrate switching.
+ * as HLS and as the download MP4 (tee muxer). A video longer than
+ * RESUMABLE_VIDEO_SECONDS is encoded one rendition per run instead, each kept
+ * as soon as it is done (RenditionStaging), so a job cut short 50 minutes
+ * into a festival recording resumes from its finished renditions.
+ *
+ * Frames are resampled to a constant rate first, so variable-frame-rate
+ * phone footage gets keyframes at exactly the same instants in every
+ * rendition (a keyframe every 2 s, scene-cut keyframes off) and segments
+ * line up for bitrate switching, whether the renditions come from one run
+ * or from several.
  *
  * The plan (planVideo) is pure data, so the benchmark can run the very same
  * ffmpeg arguments bare and compare.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ffprobe, runFfmpeg, type FfmpegRun } from './ffmpeg';
+import { ffmpegArgs, ffprobe, runFfmpeg, type FfmpegRun } from './ffmpeg';
 import type { MediaLimits } from './limits';
 import type { Inspection } from './probe';
 
@@ -79,39 +86,63 @@ export function spriteFor(durationSeconds: number, width: number, height: number
   return { interval, count, columns, rows: Math.ceil((count + 1) / columns), tileWidth, tileHeight };
 }
 
+/**
+ * Videos longer than this are encoded rendition by rendition, each kept
+ * (RenditionStaging) as soon as it is finished, so a job cut short resumes
+ * after the last finished rendition. Shorter ones keep the single decode-once
+ * run, which is faster: the source is decoded once instead of once per rung.
+ */
+export const RESUMABLE_VIDEO_SECONDS = 300;
+
+/** One ffmpeg run of a video encoded rendition by rendition, and what it writes. */
+export interface RenditionPart {
+  /** The rung it makes, e.g. 720p. */
+  name: string;
+  /** `<name>-<hash of its ffmpeg arguments>`: the same input and plan give the same key on any machine. */
+  key: string;
+  run: FfmpegRun;
+  /** What it writes, relative to outDir: its HLS folder (ending in '/'), and for the top rung the MP4 and sprite too. */
+  outputs: string[];
+}
+
 export interface VideoPlan {
   rungs: Rung[];
   fps: number;
   sprite: SpritePlan;
   posterAt: number;
+  /** Every run in order (the poster last): decode-once plus poster, or one per rung plus poster. */
   runs: FfmpegRun[];
+  /** Present when encoded rendition by rendition: the runs but the poster, smallest rung first. */
+  parts?: RenditionPart[];
 }
 
-/** Every ffmpeg run that makes the derivatives of one video, writing under outDir/video/. */
-export function planVideo(input: string, outDir: string, inspection: VideoInspection, limits: MediaLimits, displayName: string): VideoPlan {
+/**
+ * Every ffmpeg run that makes the derivatives of one video, writing under
+ * outDir/video/. `byRendition` gives one run per rung instead of one for all
+ * (the same encoder settings, so the same HLS: each run resamples to the same
+ * constant rate, so keyframes still fall on the same instants).
+ */
+export function planVideo(input: string, outDir: string, inspection: VideoInspection, limits: MediaLimits, displayName: string, options: { byRendition?: boolean } = {}): VideoPlan {
   const { video, audio, durationSeconds } = inspection;
   const rungs = ladderFor(video.width, video.height);
   const fps = Math.min(MAX_FPS, Math.round(video.fps) || 25);
   const gop = Math.max(1, Math.round(fps * KEYFRAME_SECONDS));
   const sprite = spriteFor(durationSeconds, video.width, video.height);
   const dir = path.join(outDir, 'video');
-  const labels = rungs.map((_, i) => `s${i}`);
-  const filter = [
-    `[0:v]fps=${fps},format=yuv420p,split=${rungs.length + 1}${labels.map((l) => `[${l}]`).join('')}[sp]`,
-    ...rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1[v${i}]`),
-    `[sp]fps=1/${sprite.interval},scale=${sprite.tileWidth}:${sprite.tileHeight},tile=${sprite.columns}x${sprite.rows}[sprite]`,
-  ].join(';');
+  const resample = `[0:v]fps=${fps},format=yuv420p`;
+  const scale = (r: Rung, from: string, to: string) => `[${from}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1[${to}]`;
+  const spriteFilter = `[sp]fps=1/${sprite.interval},scale=${sprite.tileWidth}:${sprite.tileHeight},tile=${sprite.columns}x${sprite.rows}[sprite]`;
+  const spriteOutput = { path: path.join(dir, 'sprite.jpg'), options: ['-map', '[sprite]', '-frames:v', '1', '-update', '1', '-q:v', '5'] };
 
   const hlsOptions = (rung: Rung) => ({
     time: SEGMENT_SECONDS,
     segments: path.join(dir, 'hls', rung.name, 'seg-%03d.ts'),
     playlist: path.join(dir, 'hls', rung.name, 'index.m3u8'),
   });
-  const outputs = rungs.map((rung, i) => {
+  const rungOutput = (rung: Rung, label: string, top: boolean) => {
     const hls = hlsOptions(rung);
-    const top = i === rungs.length - 1;
     const options = [
-      '-map', `[v${i}]`,
+      '-map', `[${label}]`,
       ...(audio ? ['-map', '0:a:0'] : []),
       '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-crf', '23',
       '-maxrate', `${rung.videoKbps}k`, '-bufsize', `${rung.videoKbps * 2}k`,
@@ -130,26 +161,47 @@ export function planVideo(input: string, outDir: string, inspection: VideoInspec
       `[f=hls:hls_time=${hls.time}:hls_playlist_type=vod:hls_flags=independent_segments:hls_segment_filename=${hls.segments}]${hls.playlist}` +
       `|[f=mp4:movflags=+faststart]${path.join(dir, 'download.mp4')}`;
     return { path: tee, options: [...options, '-flags', '+global_header', '-f', 'tee'] };
-  });
-  outputs.push({ path: path.join(dir, 'sprite.jpg'), options: ['-map', '[sprite]', '-frames:v', '1', '-update', '1', '-q:v', '5'] });
+  };
 
   const top = rungs[rungs.length - 1]!;
   const posterAt = Math.min(durationSeconds * 0.25, 5);
   const common = { input, inputFormat: inspection.format, timeoutMs: limits.toolTimeoutMs, displayName };
-  return {
-    rungs,
-    fps,
-    sprite,
-    posterAt,
-    runs: [
-      { ...common, inputOptions: ['-t', String(limits.maxDurationSeconds)], complexFilter: filter, outputs, durationSeconds },
-      {
-        ...common,
-        inputOptions: ['-ss', posterAt.toFixed(3)],
-        outputs: [{ path: path.join(dir, 'poster.jpg'), options: ['-map', '0:v:0', '-frames:v', '1', '-update', '1', '-vf', `scale=${top.width}:${top.height},setsar=1`, '-q:v', '3'] }],
-      },
-    ],
+  const encode = (complexFilter: string, outputs: FfmpegRun['outputs']): FfmpegRun => ({ ...common, inputOptions: ['-t', String(limits.maxDurationSeconds)], complexFilter, outputs, durationSeconds });
+  const poster: FfmpegRun = {
+    ...common,
+    inputOptions: ['-ss', posterAt.toFixed(3)],
+    outputs: [{ path: path.join(dir, 'poster.jpg'), options: ['-map', '0:v:0', '-frames:v', '1', '-update', '1', '-vf', `scale=${top.width}:${top.height},setsar=1`, '-q:v', '3'] }],
   };
+  const base = { rungs, fps, sprite, posterAt };
+
+  if (options.byRendition) {
+    const parts = rungs.map((rung, i): RenditionPart => {
+      const isTop = i === rungs.length - 1;
+      // The top rung's run also feeds the sprite, so no run decodes the source just for thumbnails.
+      const run = isTop
+        ? encode([`${resample},split=2[s0][sp]`, scale(rung, 's0', 'v0'), spriteFilter].join(';'), [rungOutput(rung, 'v0', true), spriteOutput])
+        : encode(`${resample}[s0];${scale(rung, 's0', 'v0')}`, [rungOutput(rung, 'v0', false)]);
+      return { name: rung.name, key: `${rung.name}-${planHash(run, input, outDir)}`, run, outputs: [`video/hls/${rung.name}/`, ...(isTop ? ['video/download.mp4', 'video/sprite.jpg'] : [])] };
+    });
+    return { ...base, runs: [...parts.map((p) => p.run), poster], parts };
+  }
+
+  // One run decodes the source once and feeds every rendition and the sprite.
+  const labels = rungs.map((_, i) => `s${i}`);
+  const filter = [
+    `${resample},split=${rungs.length + 1}${labels.map((l) => `[${l}]`).join('')}[sp]`,
+    ...rungs.map((r, i) => scale(r, `s${i}`, `v${i}`)),
+    spriteFilter,
+  ].join(';');
+  const outputs = rungs.map((rung, i) => rungOutput(rung, `v${i}`, i === rungs.length - 1));
+  outputs.push(spriteOutput);
+  return { ...base, runs: [encode(filter, outputs), poster] };
+}
+
+/** A short hash of a run's arguments, with this machine's work folder taken out: what makes a staged rendition reusable. */
+function planHash(run: FfmpegRun, input: string, outDir: string): string {
+  const args = ffmpegArgs(run).map((a) => a.split(input).join('<input>').split(outDir).join('<out>'));
+  return createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16);
 }
 
 export interface VideoRendition {
@@ -231,20 +283,86 @@ export function spriteVtt(sprite: SpritePlan, durationSeconds: number, image = '
   return `WEBVTT\n\n${cues.join('\n\n')}\n`;
 }
 
+/**
+ * Where the finished renditions of a long video are kept between attempts of
+ * its job (lib/derivatives/staging.ts keeps them in the object store, so an
+ * attempt on another machine finds them too).
+ */
+export interface RenditionStaging {
+  /** Puts a part kept by an earlier attempt back under outDir; false when none was kept or it does not check out. */
+  restore(key: string, outDir: string): Promise<boolean>;
+  /** Keeps a finished part's files (relative to outDir); it counts as kept only once every file is stored. */
+  save(key: string, outDir: string, files: string[]): Promise<void>;
+}
+
 export interface VideoOptions {
   displayName: string;
   limits: MediaLimits;
   onProgress?: (fraction: number) => void;
+  /** Videos longer than this are encoded rendition by rendition (default RESUMABLE_VIDEO_SECONDS). */
+  resumeAboveSeconds?: number;
+  /** Where renditions are kept between attempts; without it a long video is still encoded one rung at a time, but nothing is kept. */
+  staging?: RenditionStaging;
+  /** Called when a rendition was encoded and kept, or restored from an earlier attempt (the worker logs it; tests stop a job there, as a dying worker would). */
+  onRendition?: (name: string, how: 'kept' | 'restored') => void | Promise<void>;
+  /** The ffmpeg runner (tests wrap it to count runs). */
+  runFfmpeg?: typeof runFfmpeg;
+}
+
+/** Files under outDir that a part wrote, relative to outDir, sorted. */
+async function partFiles(outDir: string, part: RenditionPart): Promise<string[]> {
+  const files: string[] = [];
+  for (const output of part.outputs) {
+    if (!output.endsWith('/')) {
+      files.push(output);
+      continue;
+    }
+    for (const name of await fs.readdir(path.join(outDir, output))) files.push(`${output}${name}`);
+  }
+  return files.sort();
+}
+
+/**
+ * The renditions one by one, smallest first; each is kept as soon as it is
+ * finished, and one kept by an earlier attempt (on any machine) is restored
+ * instead of encoded again.
+ */
+async function encodeByRendition(parts: RenditionPart[], rungs: Rung[], outDir: string, options: VideoOptions): Promise<void> {
+  const run = options.runFfmpeg ?? runFfmpeg;
+  // Progress by pixels: the 1080p run is most of the work.
+  const weights = rungs.map((r) => r.width * r.height);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let done = 0;
+  for (const [i, part] of parts.entries()) {
+    const share = weights[i]! / total;
+    if (await options.staging?.restore(part.key, outDir)) {
+      await options.onRendition?.(part.name, 'restored');
+    } else {
+      // What a failed restore or an earlier run left here must not mix with the new segments.
+      await fs.rm(path.join(outDir, 'video', 'hls', part.name), { recursive: true, force: true });
+      await fs.mkdir(path.join(outDir, 'video', 'hls', part.name), { recursive: true });
+      await run({ ...part.run, onProgress: (f) => options.onProgress?.((done + f * share) * 0.9) });
+      if (options.staging) {
+        await options.staging.save(part.key, outDir, await partFiles(outDir, part));
+        await options.onRendition?.(part.name, 'kept');
+      }
+    }
+    done += share;
+    options.onProgress?.(done * 0.9);
+  }
 }
 
 export async function makeVideoDerivatives(file: string, outDir: string, inspection: VideoInspection, options: VideoOptions): Promise<VideoDerivatives> {
   const { limits, displayName } = options;
-  const plan = planVideo(file, outDir, inspection, limits, displayName);
+  const run = options.runFfmpeg ?? runFfmpeg;
+  const byRendition = inspection.durationSeconds > (options.resumeAboveSeconds ?? RESUMABLE_VIDEO_SECONDS);
+  const plan = planVideo(file, outDir, inspection, limits, displayName, { byRendition });
   const dir = path.join(outDir, 'video');
   for (const rung of plan.rungs) await fs.mkdir(path.join(dir, 'hls', rung.name), { recursive: true });
-  const [main, poster] = plan.runs as [FfmpegRun, FfmpegRun];
-  await runFfmpeg({ ...main, onProgress: (f) => options.onProgress?.(f * 0.9) });
-  await runFfmpeg(poster);
+  const poster = plan.runs[plan.runs.length - 1]!;
+  if (plan.parts) await encodeByRendition(plan.parts, plan.rungs, outDir, options);
+  else await run({ ...plan.runs[0]!, onProgress: (f) => options.onProgress?.(f * 0.9) });
+  await run(poster);
 
   const renditions: VideoRendition[] = [];
   for (const rung of plan.rungs) {

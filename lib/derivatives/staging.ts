@@ -1,0 +1,116 @@
+/**
+ * Finished renditions of a long video, kept in the object store between
+ * attempts of its job, so that a job cut short (a worker killed, a machine
+ * lost) resumes from them on whichever worker takes it next: the store is
+ * the one thing every worker shares.
+ *
+ *   derivatives/<id>/<digest16>/.staging/<rung>-<plan hash>/<files>   the rendition's files
+ *   derivatives/<id>/<digest16>/.staging/<rung>-<plan hash>.json      its marker: every file with size and SHA-256
+ *
+ * The key holds a hash of the rendition's ffmpeg arguments, so a changed
+ * plan never reuses an old rendition. The marker is written only after every
+ * file is stored, and on restore each file is checked against it: half a
+ * rendition never passes for a finished one. The folder is under the
+ * derivative prefix, so publishing (which prunes what the manifest does not
+ * list) and discarding a failed job remove it with the rest; its name starts
+ * with a dot, which the derivatives route never serves.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { NotFoundError, getBuffer, type ObjectStore } from '../storage';
+import type { RenditionStaging } from '../media/video';
+import { derivativePrefix } from './manifest';
+
+export const STAGING_FOLDER = '.staging';
+
+interface StagedFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+interface StagedMarker {
+  key: string;
+  files: StagedFile[];
+}
+
+/** A pass-through that counts and hashes what flows through it (the top rendition's MP4 can be gigabytes: never held in memory). */
+function measuring() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { tap, result: () => ({ bytes, sha256: hash.digest('hex') }) };
+}
+
+async function fileDigest(file: string): Promise<{ bytes: number; sha256: string }> {
+  const m = measuring();
+  await pipeline(createReadStream(file), m.tap, async function* (source) {
+    for await (const _ of source);
+  });
+  return m.result();
+}
+
+/** A marker's path stays inside the work folder whatever the marker says. */
+const safeRelative = (rel: string) => typeof rel === 'string' && rel.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+
+/** derivatives/<id>/<digest16>/.staging (no trailing slash). */
+export function stagingPrefix(recordId: string, digest: string): string {
+  return `${derivativePrefix(recordId, digest)}/${STAGING_FOLDER}`;
+}
+
+export function storeStaging(store: ObjectStore, recordId: string, digest: string): RenditionStaging {
+  const prefix = stagingPrefix(recordId, digest);
+  const markerKey = (key: string) => `${prefix}/${key}.json`;
+  return {
+    async save(key, outDir, files) {
+      const staged: StagedFile[] = [];
+      for (const rel of files) {
+        const file = path.join(outDir, rel);
+        await store.put(`${prefix}/${key}/${rel}`, createReadStream(file));
+        staged.push({ path: rel, ...(await fileDigest(file)) });
+      }
+      // Last: until the marker exists, the files above are not a finished rendition.
+      const marker: StagedMarker = { key, files: staged };
+      await store.put(markerKey(key), JSON.stringify(marker), { contentType: 'application/json' });
+    },
+
+    async restore(key, outDir) {
+      let marker: StagedMarker;
+      try {
+        marker = JSON.parse((await getBuffer(store, markerKey(key))).toString('utf8')) as StagedMarker;
+      } catch (error) {
+        // No marker: the rendition was never finished. An unreadable one is as good as none.
+        if (error instanceof NotFoundError || error instanceof SyntaxError) return false;
+        throw error;
+      }
+      if (marker.key !== key || !Array.isArray(marker.files) || marker.files.length === 0) return false;
+      for (const file of marker.files) {
+        if (!safeRelative(file.path)) return false;
+        const target = path.join(outDir, file.path);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        const m = measuring();
+        try {
+          const { body } = await store.get(`${prefix}/${key}/${file.path}`);
+          await pipeline(body, m.tap, createWriteStream(target));
+        } catch (error) {
+          if (error instanceof NotFoundError) return false;
+          throw error;
+        }
+        const found = m.result();
+        // A file changed or cut short since the marker was written: encode the rendition again rather than publish it.
+        if (found.bytes !== file.bytes || found.sha256 !== file.sha256) return false;
+      }
+      return true;
+    },
+  };
+}
