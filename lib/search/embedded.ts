@@ -281,7 +281,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     this.cache.clear();
     this.lists.clear();
     this.indexGeneration++;
-    // Warm again once the writes settle (an import writes in bursts), if this index has been warmed before.
+    // Warm again a moment after the change, if this index has been warmed before.
     if (this.warming) {
       this.warming = undefined;
       this.scheduleWarm(WARM_AFTER_CHANGE_MS);
@@ -817,7 +817,7 @@ function matchCacheBytes(records: number): number {
 
 /** The warmer's slices: short enough that a search arriving meanwhile hardly waits. */
 const WARM_SLICE_MS = 8;
-/** After a change, the warmer waits this long for the next (writes come in bursts). */
+/** After a change, the warmer starts again this much later (an import writes in bursts: a warming begun at once would be stopped by the next write). */
 const WARM_AFTER_CHANGE_MS = 2000;
 const WARM_MAX_WORDS = 500;
 /** A prefix standing for more words than this is expanded by FTS5 itself. */
