@@ -6,13 +6,12 @@
  * manifest last. Work happens in os.tmpdir(), never in the project folder
  * (Next's build would trip over HLS .ts segments).
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { DigestingStream } from '../records/digest';
 import type { RecordRepository } from '../records/repository';
 import type { MediaEntry, MediaKind } from '../records/schema';
 import { contentTypeFromName } from '../storage/content-type';
@@ -57,18 +56,9 @@ function family(kind: MediaKind | Inspection['kind']): string {
 async function fetchOriginal(ctx: DeriveContext, recordId: string, media: MediaEntry, file: string): Promise<void> {
   const content = await ctx.records.openContent(recordId, media.digest);
   if (!content) throw new MediaRefusedError(media.path, 'no stored content with its digest', `record ${recordId} does not hold this original (removed or never committed)`);
-  const { body } = content;
-  const hash = createHash('sha512');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(body, tap, createWriteStream(file));
-  const digest = hash.digest('hex');
+  const tap = new DigestingStream();
+  await pipeline(content.body, tap, createWriteStream(file));
+  const { digest, size } = tap.result();
   if (digest !== media.digest || size !== media.size) {
     throw new MediaRefusedError(media.path, `${size} bytes with SHA-512 ${digest.slice(0, 16)}…`, `the stored original does not match its recorded digest ${media.digest.slice(0, 16)}… (run the fixity audit)`);
   }

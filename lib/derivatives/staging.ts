@@ -15,12 +15,11 @@
  * list) and discarding a failed job remove it with the rest; its name starts
  * with a dot, which the derivatives route never serves.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { DigestingStream } from '../records/digest';
 import { NotFoundError, getBuffer, type ObjectStore } from '../storage';
 import type { RenditionStaging } from '../media/video';
 import { derivativePrefix } from './manifest';
@@ -38,18 +37,14 @@ interface StagedMarker {
   files: StagedFile[];
 }
 
-/** A pass-through that counts and hashes what flows through it (the top rendition's MP4 can be gigabytes: never held in memory). */
+/** Size and SHA-256 of what flows through it (the top rendition's MP4 can be gigabytes: never held in memory). */
 function measuring() {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  return { tap, result: () => ({ bytes, sha256: hash.digest('hex') }) };
+  const tap = new DigestingStream('sha256');
+  const result = () => {
+    const { size, digest } = tap.result();
+    return { bytes: size, sha256: digest };
+  };
+  return { tap, result };
 }
 
 async function fileDigest(file: string): Promise<{ bytes: number; sha256: string }> {

@@ -19,10 +19,18 @@ export async function sha512OfStream(stream: Readable): Promise<{ digest: string
   return { digest: hash.digest('hex'), size };
 }
 
-/** A pass-through that hashes and counts what flows through it; read result() after it ends. */
+/**
+ * A pass-through that hashes and counts what flows through it, never holding it (an original or a rendition may be
+ * gigabytes); read result() after it ends. SHA-512 unless another algorithm is named (derivative staging uses SHA-256).
+ */
 export class DigestingStream extends Transform {
-  private readonly hash = createHash(DIGEST_ALGORITHM);
+  private readonly hash: ReturnType<typeof createHash>;
   private bytes = 0;
+
+  constructor(algorithm: string = DIGEST_ALGORITHM) {
+    super();
+    this.hash = createHash(algorithm);
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
     this.hash.update(chunk);
