@@ -319,7 +319,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
     if (!current()) return 0;
     const records = this.loadColumns().count;
     if (!current()) return 0;
-    const words = frequentWords(this.loadedVocabulary().docs, records, matchCacheBytes(records));
+    this.getVocabulary();
+    const words = frequentWords(this.vocabulary!.docs, records, matchCacheBytes(records));
     let listed = 0;
     let sliceStart = performance.now();
     for (const table of ['fts', 'titles'] as const) {
@@ -427,6 +428,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     }
     this.columns = columns;
     this.cache.resize(matchCacheBytes(columns.count));
+    if (!this.warming) this.scheduleWarm(0);
     return columns;
   }
 
@@ -437,16 +439,23 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private wordsWithPrefix(prefix: string): string[] | undefined {
     if (!this.vocabulary || this.vocabularyStale) return undefined;
     const { terms } = this.vocabulary;
+    let lo = 0;
+    let hi = terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (terms[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
     const words: string[] = [];
-    for (let i = lowerBound(terms, prefix); i < terms.length && terms[i]!.startsWith(prefix); i++) {
+    for (let i = lo; i < terms.length && terms[i]!.startsWith(prefix); i++) {
       if (words.length === MAX_PREFIX_WORDS) return undefined;
       words.push(terms[i]!);
     }
     return words;
   }
 
-  /** The index's words, loaded on first use and reloaded lazily after writes, at most every 10 s on a large index. */
-  private loadedVocabulary(): NonNullable<EmbeddedSearchIndex['vocabulary']> {
+  /** The index's words (folded form), for typo expansion. Reloaded lazily after writes, at most every 10 s on a large index. */
+  private getVocabulary(): Vocabulary {
     const now = Date.now();
     const large = (this.columns?.count ?? 0) > 20_000;
     if (!this.vocabulary || (this.vocabularyStale && (!large || now - this.vocabularyLoadedAt > 10_000))) {
@@ -470,15 +479,20 @@ export class EmbeddedSearchIndex implements SearchIndex {
       this.vocabularyStale = false;
       this.vocabularyLoadedAt = now;
     }
-    return this.vocabulary;
-  }
-
-  /** The index's words (folded form), for typo expansion. */
-  private getVocabulary(): Vocabulary {
-    const v = this.loadedVocabulary();
+    const v = this.vocabulary;
+    const lowerBound = (p: string) => {
+      let lo = 0;
+      let hi = v.sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (v.sorted[mid]! < p) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     return {
       has: (term) => v.docs.has(term),
-      hasPrefix: (prefix) => v.sorted[lowerBound(v.sorted, prefix)]?.startsWith(prefix) ?? false,
+      hasPrefix: (prefix) => v.sorted[lowerBound(prefix)]?.startsWith(prefix) ?? false,
       near: (word, maxTypos) => {
         const found: { term: string; d: number; docs: number }[] = [];
         for (let len = word.length - maxTypos; len <= word.length + maxTypos; len++) {
@@ -649,8 +663,6 @@ export class EmbeddedSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const started = performance.now();
-    // The first search asks for the warming (a process that only writes or lists, such as an import, never warms).
-    if (!this.warming && !this.warmTimer) this.scheduleWarm(0);
     const pageSize = Math.min(Math.max(query.pageSize ?? 20, 0), MAX_PAGE_SIZE);
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const offset = (page - 1) * pageSize;
@@ -826,18 +838,6 @@ export function frequentWords(documentsWith: ReadonlyMap<string, number>, record
     words.push(word);
   }
   return words;
-}
-
-/** The first place in a sorted list at which `value` could stand. */
-function lowerBound(sorted: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Lets timers and I/O run between the warmer's slices. */

@@ -52,7 +52,7 @@ export class Postings {
    * costs 2–4 µs per row.
    */
   rows(expression: string, table: FtsTable): Int32Array {
-    const key = rowsKey(expression, table);
+    const key = `rows\u0000${table}\u0000${expression}`;
     const cached = this.cache.get<Int32Array>(key);
     if (cached) return cached;
     const rows = parseIds(this.db.prepare(`SELECT group_concat(rowid) FROM ${table} WHERE ${table} MATCH ?`).pluck().get(expression) as string | null);
@@ -69,21 +69,21 @@ export class Postings {
     const prefix = /^"([^"\s]+)"\*$/.exec(phrase)?.[1];
     const words = prefix ? this.wordsWithPrefix(prefix) : undefined;
     if (!words) return this.rows(phrase, table);
-    return this.cachedUnion(phrase, table, () => words.map((word) => this.rows(quote(word), table)));
+    const key = `rows\u0000${table}\u0000${phrase}`;
+    const cached = this.cache.get<Int32Array>(key);
+    if (cached) return cached;
+    const rows = this.union(words.map((word) => this.rows(quote(word), table)));
+    if (rows.length >= CACHE_MIN_ROWS) this.cache.set(key, rows);
+    return rows;
   }
 
   /** Rowids of one clause (its phrases ORed): one phrase's rows, or the union of each phrase's, cached when many. */
   clauseRows(clause: string[], table: FtsTable): Int32Array {
     if (clause.length === 1) return this.phraseRows(clause[0]!, table);
-    return this.cachedUnion(clauseExpression(clause), table, () => clause.map((phrase) => this.phraseRows(phrase, table)));
-  }
-
-  /** The rows of an expression as the union of its parts' rows, from the cache or put together and cached when many. */
-  private cachedUnion(expression: string, table: FtsTable, parts: () => Int32Array[]): Int32Array {
-    const key = rowsKey(expression, table);
+    const key = `rows\u0000${table}\u0000${clauseExpression(clause)}`;
     const cached = this.cache.get<Int32Array>(key);
     if (cached) return cached;
-    const rows = this.union(parts());
+    const rows = this.union(clause.map((phrase) => this.phraseRows(phrase, table)));
     if (rows.length >= CACHE_MIN_ROWS) this.cache.set(key, rows);
     return rows;
   }
@@ -191,7 +191,6 @@ export class Postings {
   }
 }
 
-const rowsKey = (expression: string, table: FtsTable) => `rows\u0000${table}\u0000${expression}`;
 const rankKey = (expression: string, table: FtsTable) => `ranks\u0000${table}\u0000${expression}`;
 
 /** `"cau"`, not `"cau"*` nor `"nha rong"`. */
