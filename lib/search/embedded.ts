@@ -139,6 +139,30 @@ function openDatabase(file: string, bulk: boolean): Database.Database {
   return db;
 }
 
+/**
+ * The index's words: folded ones (sorted, by length, with their document counts) for typos; accented spellings (the
+ * exact column's) with their counts, for the warmer; every term (sorted) for prefixes.
+ */
+interface LoadedVocabulary {
+  sorted: string[];
+  byLength: Map<number, string[]>;
+  docs: Map<string, number>;
+  accentedDocs: Map<string, number>;
+  terms: string[];
+}
+
+/** The first position in a sorted list whose value is not below `value`. */
+function lowerBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class EmbeddedSearchIndex implements SearchIndex {
   readonly engine = 'embedded' as const;
   private db!: Database.Database;
@@ -147,8 +171,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private columns: Columns | undefined;
   /** Scratch bm25 ranks by rowid, reused across queries (reset after each). */
   private rankScratch = new Float64Array(0);
-  /** The index's words: folded (sorted, by length, with their document counts) for typos; every term (sorted) for prefixes. */
-  private vocabulary: { sorted: string[]; byLength: Map<number, string[]>; docs: Map<string, number>; terms: string[] } | undefined;
+  private vocabulary: LoadedVocabulary | undefined;
   private vocabularyStale = true;
   private vocabularyLoadedAt = 0;
   private readonly synonyms: SynonymTable;
@@ -289,12 +312,14 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   /**
-   * Lists the rows of the index's most frequent words into the match cache, as a search server warms its caches
-   * before and between queries: at 100,000 records, a word in most records costs FTS5 15–25 ms to list the first
-   * time it is searched after each change, and such first times made most of the slowest searches (bench:search).
-   * Runs in slices of a few milliseconds that yield to other work, so searches arriving meanwhile are answered
-   * (colder); stops when the index changes, and starts again a moment after. Resolves to the number of words
-   * listed. Started after the first search loads the index, and again after changes; awaited by the benchmark.
+   * Lists the rows of the index's most frequent words into the match cache, and ranks them in the titles, as a search
+   * server warms its caches before and between queries: at 100,000 records, a word in most records costs FTS5 15–25
+   * ms to list the first time it is searched after each change, and scoring a match of common words in the titles
+   * ~3 µs a row; such first times made most of the slowest searches (bench:search). Runs in slices of a few
+   * milliseconds that yield to other work (one common word's title frequencies take up to ~30 ms at 100,000 records), so
+   * searches arriving meanwhile are answered (colder); stops when the index changes, and starts again a moment
+   * after. Resolves to the number of listings and rankings done. Started by the first search, and again after
+   * changes; awaited by the benchmark.
    */
   warm(): Promise<number> {
     if (!this.warming) {
@@ -319,22 +344,31 @@ export class EmbeddedSearchIndex implements SearchIndex {
     if (!current()) return 0;
     const records = this.loadColumns().count;
     if (!current()) return 0;
-    this.getVocabulary();
-    const words = frequentWords(this.vocabulary!.docs, records, matchCacheBytes(records));
-    let listed = 0;
+    const { docs, accentedDocs } = this.loadedVocabulary();
+    const cacheBytes = matchCacheBytes(records);
+    // Rows within half the cache, accented spellings too (a query typed with diacritics lists them to rank records
+    // that spell it so); title frequencies within a quarter, of folded words only (queries are ranked in folded words).
+    const listed = frequentWords([...docs, ...accentedDocs], records, cacheBytes);
+    const ranked = frequentWords(docs, records, cacheBytes / 2, TITLE_FREQUENCY_BYTES);
+    // And the synonyms of several words ("nha rong", "xo dang"): every query with one of the group's names asks for them.
+    const phrases = [...listed.map(quote), ...this.synonyms.groups.flat().filter((p) => p.length > 1).map((p) => quote(p.join(' ')))];
+    const tasks = [
+      ...phrases.map((phrase) => () => this.postings.rows(phrase, 'fts')),
+      ...phrases.map((phrase) => () => this.postings.rows(phrase, 'titles')),
+      ...ranked.map((word) => () => this.postings.warmTitleRanks(word)),
+    ];
+    let done = 0;
     let sliceStart = performance.now();
-    for (const table of ['fts', 'titles'] as const) {
-      for (const word of words) {
-        if (performance.now() - sliceStart > WARM_SLICE_MS) {
-          await yieldToOtherWork();
-          sliceStart = performance.now();
-        }
-        if (!current()) return listed;
-        this.postings.rows(quote(word), table);
-        listed++;
+    for (const task of tasks) {
+      if (performance.now() - sliceStart > WARM_SLICE_MS) {
+        await yieldToOtherWork();
+        sliceStart = performance.now();
       }
+      if (!current()) return done;
+      task();
+      done++;
     }
-    return listed;
+    return done;
   }
 
   // ----- writing -----
@@ -428,7 +462,6 @@ export class EmbeddedSearchIndex implements SearchIndex {
     }
     this.columns = columns;
     this.cache.resize(matchCacheBytes(columns.count));
-    if (!this.warming) this.scheduleWarm(0);
     return columns;
   }
 
@@ -439,34 +472,31 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private wordsWithPrefix(prefix: string): string[] | undefined {
     if (!this.vocabulary || this.vocabularyStale) return undefined;
     const { terms } = this.vocabulary;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (terms[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
     const words: string[] = [];
-    for (let i = lo; i < terms.length && terms[i]!.startsWith(prefix); i++) {
+    for (let i = lowerBound(terms, prefix); i < terms.length && terms[i]!.startsWith(prefix); i++) {
       if (words.length === MAX_PREFIX_WORDS) return undefined;
       words.push(terms[i]!);
     }
     return words;
   }
 
-  /** The index's words (folded form), for typo expansion. Reloaded lazily after writes, at most every 10 s on a large index. */
-  private getVocabulary(): Vocabulary {
+  /** The index's words, read again after writes: at most every 10 s on a large index (reading them costs ~100 ms). */
+  private loadedVocabulary(): LoadedVocabulary {
     const now = Date.now();
     const large = (this.columns?.count ?? 0) > 20_000;
     if (!this.vocabulary || (this.vocabularyStale && (!large || now - this.vocabularyLoadedAt > 10_000))) {
       const sorted: string[] = [];
       const byLength = new Map<number, string[]>();
       const docs = new Map<string, number>();
+      const accentedDocs = new Map<string, number>();
       const terms: string[] = [];
       for (const [term, doc] of this.db.prepare('SELECT term, doc FROM vocab').raw().iterate() as IterableIterator<[string, number]>) {
         terms.push(term);
         // The exact column holds diacritic spellings: typo candidates come from folded words only.
-        if (fold(term) !== term) continue;
+        if (fold(term) !== term) {
+          accentedDocs.set(term, doc);
+          continue;
+        }
         sorted.push(term);
         docs.set(term, doc);
         let list = byLength.get(term.length);
@@ -475,24 +505,19 @@ export class EmbeddedSearchIndex implements SearchIndex {
       }
       sorted.sort();
       terms.sort(); // JavaScript's order, for the binary search in wordsWithPrefix
-      this.vocabulary = { sorted, byLength, docs, terms };
+      this.vocabulary = { sorted, byLength, docs, accentedDocs, terms };
       this.vocabularyStale = false;
       this.vocabularyLoadedAt = now;
     }
-    const v = this.vocabulary;
-    const lowerBound = (p: string) => {
-      let lo = 0;
-      let hi = v.sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v.sorted[mid]! < p) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
+    return this.vocabulary;
+  }
+
+  /** The index's words (folded form), for typo expansion. */
+  private getVocabulary(): Vocabulary {
+    const v = this.loadedVocabulary();
     return {
       has: (term) => v.docs.has(term),
-      hasPrefix: (prefix) => v.sorted[lowerBound(prefix)]?.startsWith(prefix) ?? false,
+      hasPrefix: (prefix) => v.sorted[lowerBound(v.sorted, prefix)]?.startsWith(prefix) ?? false,
       near: (word, maxTypos) => {
         const found: { term: string; d: number; docs: number }[] = [];
         for (let len = word.length - maxTypos; len <= word.length + maxTypos; len++) {
@@ -514,16 +539,20 @@ export class EmbeddedSearchIndex implements SearchIndex {
 
   /**
    * bm25 ranks for relevance order, written into the scratch array by rowid.
-   * Measured at 100,000 records, bm25 costs 1–4 µs per row in the full text,
-   * so a query scores all its matches only when there are at most
-   * FULL_RANK_LIMIT; otherwise it scores the matches in the titles table
-   * (title weight dominates anyway), up to TITLE_RANK_LIMIT, and the other
-   * hits follow, newest first. Ranks come in tiers (see below), each tier's
-   * rows before the next's. Returns the scored rowids so the scratch can be
-   * reset.
+   * FTS5's bm25 over the full text costs 1–4 µs per matching row, and first
+   * weighs each of the query's phrases by counting every record that holds it
+   * (~0.1 µs a record: 5 ms for a word in half of 100,000 records, at every
+   * query). So a query is scored in the full text only when it has at most
+   * FULL_RANK_LIMIT matches and its phrases are in at most FULL_RANK_WEIGHED
+   * records together; otherwise it is scored in the titles table (title
+   * weight dominates anyway: ranks put together from cached word frequencies,
+   * postings.ts), up to TITLE_RANK_LIMIT, and the other hits follow, newest
+   * first. Ranks come in tiers (see below), each tier's rows before the
+   * next's. Returns the scored rowids so the scratch can be reset.
    */
-  private scoreInto(compiled: CompiledQuery, total: number, table: 'fts' | 'titles', keep: number, reading?: Reading): number[] {
-    const scoring: FtsTable = table === 'fts' && total <= FULL_RANK_LIMIT ? 'fts' : 'titles';
+  private scoreInto(compiled: CompiledQuery, rowids: Int32Array, table: 'fts' | 'titles', keep: number, reading?: Reading): number[] {
+    const fullText = table === 'fts' && rowids.length <= FULL_RANK_LIMIT && this.postings.recordsWithPhrases(compiled.clauses!, 'fts') <= FULL_RANK_WEIGHED;
+    const scoring: FtsTable = fullText ? 'fts' : 'titles';
     const scored: number[] = [];
     // Tiers, best first, each below every bm25 rank of the one before: the likeliest reading of a typo, then the
     // synonyms as typed, then everything. A tier that fills the page leaves the next unscored (newest first).
@@ -536,10 +565,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const limit = scoring === 'titles' && table === 'fts' ? TITLE_RANK_LIMIT : Infinity;
     let tooLarge = false;
     for (const [match, clauses, tier] of tiers) {
-      if (tier === 0 && (scored.length >= keep || tooLarge)) break;
-      // In the titles, put together from each phrase's ranks (shared by every query with the phrase); in the full
-      // text (a few rows, but a common word's phrase ranks would be many), by FTS5 for the whole expression.
-      const pairs = scoring === 'titles' ? this.postings.summedRanks(clauses, 'titles', limit) : this.postings.ranks(match, 'fts');
+      if (tier === 0 && scored.length >= keep) break;
+      // A tier before the last too large to score in the titles means the whole match is too (it holds the tier).
+      const pairs = this.tierRanks(match, clauses, tier, scoring, table, rowids, tooLarge ? 0 : limit);
       if (!pairs) {
         tooLarge = true;
         continue;
@@ -554,13 +582,31 @@ export class EmbeddedSearchIndex implements SearchIndex {
     // Within each tier, records that spell every accented word as typed come first (listing them is cheap: ~0.1 µs
     // a row, against the extra ~70% per row a bm25 clause on the exact column costs).
     if (compiled.exactPhrases && scored.length) {
-      const exact = this.postings.matchAll(compiled.exactPhrases.map((p) => [`{exact} : ${p}`]), scoring);
+      // An accented word is only ever in the exact column (the others hold folded text): its rows there are its rows,
+      // listed (and warmed) under the same key as any search for the word.
+      const exact = this.postings.matchAll(compiled.exactPhrases.map((p) => [p]), scoring);
       for (let i = 0; i < exact.length; i++) {
         const rowid = exact[i]!;
         if (this.rankScratch[rowid]) this.rankScratch[rowid] = this.rankScratch[rowid]! - EXACT_TIER;
       }
     }
     return scored;
+  }
+
+  /**
+   * One tier's ranks, as [rowid, rank…]; undefined when too many rows match to score (more than `limit` titles).
+   *   - In the full text: by FTS5, for the whole expression.
+   *   - A full-text match of at most TITLE_RANK_LIMIT records scored in its titles (the whole query's tier): each
+   *     record by its title's bm25 against the query's words, whichever of them the title holds (FTS5's rank for
+   *     the words ORed), put together from cached word frequencies; so records whose titles hold more of the words
+   *     come first, then the rest newest first. When those frequencies would cost too much to list, as below.
+   *   - Otherwise the records whose titles match the whole tier, in the titles, put together from each phrase's
+   *     ranks (shared by every query with the phrase) or scored whole by FTS5.
+   */
+  private tierRanks(match: string, clauses: Clauses, tier: number, scoring: FtsTable, table: FtsTable, rowids: Int32Array, limit: number): Float64Array | undefined {
+    if (scoring === 'fts') return this.postings.ranks(match, 'fts');
+    const byTitle = tier === 0 && table === 'fts' && rowids.length <= TITLE_RANK_LIMIT ? this.postings.titleRanksOf(clauses, rowids) : undefined;
+    return byTitle ?? this.postings.titleRanks(clauses, limit);
   }
 
   /**
@@ -618,7 +664,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     let scored: number[] | undefined;
     if (sort === 'relevance' && keep > 0) {
       if (this.rankScratch.length < c.size) this.rankScratch = new Float64Array(c.size + 1024);
-      scored = this.scoreInto(compiled, rowids.length, table, keep, reading);
+      scored = this.scoreInto(compiled, rowids, table, keep, reading);
     }
     try {
       return scan(c, rowids, scope, keep, comparator(sort, c, scored ? this.rankScratch : undefined));
@@ -663,6 +709,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const started = performance.now();
+    // The first search asks for a warming (an import that never searches has none); changes ask for the next ones.
+    if (!this.warming && !this.warmTimer) this.scheduleWarm(0);
     const pageSize = Math.min(Math.max(query.pageSize ?? 20, 0), MAX_PAGE_SIZE);
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const offset = (page - 1) * pageSize;
@@ -805,10 +853,11 @@ const KEPT_LIST_MAX_ENTRIES = 100;
 
 /** The most rows one query scores with bm25 in the full text, and in the titles (see scoreInto). */
 export const FULL_RANK_LIMIT = 2000;
+export const FULL_RANK_WEIGHED = 30_000;
 export const TITLE_RANK_LIMIT = 4000;
 /**
  * Room for cached rows and phrase ranks, in proportion to the index: a word's rows take 4 bytes a record that has
- * it, its title ranks 16 a title. Measured at 100,000 records (bench:search), 64 MB held too few of the words a
+ * it, its title frequencies 8 a title. Measured at 100,000 records (bench:search), 64 MB held too few of the words a
  * thousand searches use again (CPU p95 43 ms), 256 MB enough (32 ms): 2.5 KB a record, 16 MB at least.
  */
 function matchCacheBytes(records: number): number {
@@ -820,20 +869,23 @@ const WARM_SLICE_MS = 8;
 /** After a change, the warmer starts again this much later (an import writes in bursts: a warming begun at once would be stopped by the next write). */
 const WARM_AFTER_CHANGE_MS = 2000;
 const WARM_MAX_WORDS = 500;
+/** A word's frequency in one title: the rowid and the frequency (title-bm25.ts). */
+const TITLE_FREQUENCY_BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
 /** A prefix standing for more words than this is expanded by FTS5 itself. */
 const MAX_PREFIX_WORDS = 100;
 
 /**
- * The words worth listing ahead of searches, most frequent first: those in enough records for their rows to be
- * cached at all (and costly to list), while their rows, in both tables, fill at most half the cache.
+ * The words worth warming ahead of searches, most frequent first: those in enough records for what is computed of
+ * them to be cached at all (and costly to compute), while it fills at most half of `cacheBytes`, at
+ * `bytesPerRecord` for each record a word is in (its rows in both tables: 4 bytes a row each; its title frequencies: 8).
  */
-export function frequentWords(documentsWith: ReadonlyMap<string, number>, records: number, cacheBytes: number): string[] {
+export function frequentWords(documentsWith: Iterable<readonly [string, number]>, records: number, cacheBytes: number, bytesPerRecord = 2 * Int32Array.BYTES_PER_ELEMENT): string[] {
   const floor = Math.max(CACHE_MIN_ROWS, Math.ceil(records / 100));
   const candidates = [...documentsWith].filter(([, docs]) => docs >= floor).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const words: string[] = [];
   let bytes = 0;
   for (const [word, docs] of candidates.slice(0, WARM_MAX_WORDS)) {
-    bytes += docs * Int32Array.BYTES_PER_ELEMENT * 2;
+    bytes += docs * bytesPerRecord;
     if (bytes > cacheBytes / 2) break;
     words.push(word);
   }

@@ -54,6 +54,8 @@ describe('warming the most frequent words', () => {
     expect(frequentWords(counts, 100_000, 1024 * 1024 * 1024)).toEqual(['le', 'hoi', 'chieng', 'nha']);
     // Room for the two most frequent words' rows in both tables (4 bytes a row), not the third.
     expect(frequentWords(counts, 100_000, 2 * (95_000 + 90_000) * 8)).toEqual(['le', 'hoi']);
+    // Or their title ranks (16 bytes a title).
+    expect(frequentWords(counts, 100_000, 2 * (95_000 + 90_000) * 16, 16)).toEqual(['le', 'hoi']);
   });
 
   it('lists them in both tables, and answers exactly as before', async () => {
@@ -62,7 +64,7 @@ describe('warming the most frequent words', () => {
     // A fresh handle on the same file, warmed before its first search.
     const warmed = EmbeddedSearchIndex.open({ dir: dirs[0]!, synonyms: [] });
     indexes.push(warmed);
-    expect(await warmed.warm()).toBe(2 * 3); // le, hoi, chieng × fts and titles
+    expect(await warmed.warm()).toBe(3 * 3); // le, hoi, chieng × rows in fts and titles, and title ranks
     const warm = await Promise.all(['hoi', 'chieng', 'hoi chieng', 'chi', 'gong hoi'].map((q) => ask(warmed, q)));
     expect(warm.map((r) => [r.total, r.hits.map((h) => h.id), r.facets])).toEqual(cold.map((r) => [r.total, r.hits.map((h) => h.id), r.facets]));
     expect(warm.map((r) => r.total)).toEqual([2600, 2100, 2100, 2100, 289]);
@@ -73,9 +75,9 @@ describe('warming the most frequent words', () => {
     const first = index.warm();
     await index.upsert([doc(9999, 'le hoi chieng moi')]); // changes the index while the first warming waits to start
     expect(await first).toBe(0);
-    expect(await index.warm()).toBe(6);
+    expect(await index.warm()).toBe(9);
     expect((await ask(index, 'moi')).total).toBe(1);
-    expect(await index.warm()).toBe(6); // nothing changed: the same warming
+    expect(await index.warm()).toBe(9); // nothing changed: the same warming
     await index.remove([doc(9999, '').id]);
     const last = index.warm();
     await index.close();
