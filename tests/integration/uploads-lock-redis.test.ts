@@ -111,6 +111,7 @@ describe('the upload lock shared through Redis', () => {
     const waiter = request(web2, id, gone.signal);
     await until(() => holder.asked.count > 0, 'the waiter to ask'); // it is waiting
     gone.abort(ERRORS.ABORTED);
+    expect(await stateWithin(waiter.held, 500)).toBe('failed'); // at once, not after its acquire timeout
     await expect(waiter.held).rejects.toBe(ERRORS.ERR_LOCK_TIMEOUT);
     await holder.lock.unlock();
     await new Promise((r) => setTimeout(r, 300)); // several of the waiter's tries, had it gone on
