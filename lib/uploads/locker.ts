@@ -83,8 +83,10 @@ export async function closeUploadLockers(): Promise<void> {
 
 export class RedisLocker implements Locker {
   private connections?: Promise<Connections>;
+  /** The subscriber once connected: unsubscribing must be sent at once, in order with the SUBSCRIBEs of later claims. */
+  private subscriber?: Redis;
   /** Claims of this process by release channel, while their requests hold or wait for the lock. */
-  private readonly claims = new Map<string, { claims: Set<Claim>; subscribed: Promise<unknown> }>();
+  private readonly listening = new Map<string, { claims: Set<Claim>; subscribed: Promise<unknown> }>();
   readonly options: Required<RedisLockerOptions>;
   closed = false;
 
@@ -113,6 +115,7 @@ export class RedisLocker implements Locker {
       const subscriber = new Redis(this.url, options);
       for (const redis of [commands, subscriber]) redis.on('error', () => undefined); // reconnects on its own
       subscriber.on('message', (channel: string, asker: string) => this.asked(channel, asker));
+      this.subscriber = subscriber;
       return { commands, subscriber, semaphore };
     });
     return this.connections;
@@ -122,10 +125,10 @@ export class RedisLocker implements Locker {
   async listen(id: string, claim: Claim): Promise<void> {
     const { subscriber } = await this.connect();
     const channel = releaseChannel(id);
-    let entry = this.claims.get(channel);
+    let entry = this.listening.get(channel);
     if (!entry) {
       entry = { claims: new Set(), subscribed: subscriber.subscribe(channel) };
-      this.claims.set(channel, entry);
+      this.listening.set(channel, entry);
     }
     entry.claims.add(claim);
     try {
@@ -138,11 +141,11 @@ export class RedisLocker implements Locker {
 
   forget(id: string, claim: Claim): void {
     const channel = releaseChannel(id);
-    const entry = this.claims.get(channel);
+    const entry = this.listening.get(channel);
     if (!entry?.claims.delete(claim) || entry.claims.size > 0) return;
-    this.claims.delete(channel);
-    // In order on the one connection: a later SUBSCRIBE to the same channel comes after this.
-    void this.connections?.then(({ subscriber }) => subscriber.unsubscribe(channel)).catch(() => undefined);
+    this.listening.delete(channel);
+    // Sent now, so that a later claim's SUBSCRIBE to the same channel comes after it on the one connection.
+    this.subscriber?.unsubscribe(channel).catch(() => undefined);
   }
 
   /** Asks whoever holds the upload's lock, in any process, to let go. */
@@ -152,7 +155,7 @@ export class RedisLocker implements Locker {
   }
 
   private asked(channel: string, asker: string): void {
-    for (const claim of this.claims.get(channel)?.claims ?? []) {
+    for (const claim of this.listening.get(channel)?.claims ?? []) {
       if (!claim.held || claim.token === asker) continue;
       void (async () => claim.requestRelease())().catch(() => undefined);
     }
@@ -167,7 +170,8 @@ export class RedisLocker implements Locker {
     openLockers().delete(this);
     const connections = this.connections;
     this.connections = undefined;
-    this.claims.clear();
+    this.subscriber = undefined;
+    this.listening.clear();
     const opened = await connections?.catch(() => undefined);
     if (!opened) return;
     await Promise.all([opened.commands, opened.subscriber].map((redis) => redis.quit().catch(() => redis.disconnect())));

@@ -91,6 +91,20 @@ describe('the upload lock shared through Redis', () => {
     await until(async () => (await direct.pubsub('NUMSUB', releaseChannel(id)))[1] === 0, 'the release channel to be unsubscribed');
   });
 
+  it('two requests on one process share its subscription and still wait for each other', async () => {
+    const web = locker();
+    const id = uploadId();
+    const first = request(web, id);
+    await first.held;
+    const second = request(web, id);
+    await until(() => first.asked.count > 0, "the holder's requestRelease");
+    expect(await stateWithin(second.held, 300)).toBe('waiting');
+    await first.lock.unlock();
+    expect(await stateWithin(second.held, 1_000)).toBe('held');
+    expect(await direct.pubsub('NUMSUB', releaseChannel(id))).toEqual([releaseChannel(id), 1]); // one connection for both
+    await second.lock.unlock();
+  });
+
   it('locks of different uploads do not wait for each other', async () => {
     const [web1, web2] = [locker(), locker({ acquireTimeoutMs: 1_000 })];
     const [x, y] = [uploadId(), uploadId()];
