@@ -179,6 +179,24 @@ describe('the upload lock shared through Redis', () => {
       error.mockRestore();
     }
   });
+
+  it('a holder whose Redis went away is asked to end its request, and nothing rejects unhandled', async () => {
+    // redis-semaphore refreshes in a timer, where a failed command would reject with nobody to catch it
+    // (vitest fails a run on an unhandled rejection).
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const own = await startRedisServer();
+    try {
+      const holder = request(new RedisLocker(own.url, { lockTimeoutMs: 1_000, refreshEveryMs: 200 }), uploadId());
+      await holder.held;
+      await own.stop();
+      await until(() => holder.asked.count > 0, "the holder's requestRelease");
+      await holder.lock.unlock(); // its release fails quietly: the key would expire
+      await new Promise((r) => setTimeout(r, 500)); // more refresh ticks, had it kept refreshing
+    } finally {
+      await own.stop();
+      error.mockRestore();
+    }
+  });
 });
 
 describe('two upload servers on one staging folder, a PATCH stalled on one while the client resumes on the other', () => {
