@@ -185,7 +185,7 @@ export interface Config {
     | { driver: 'meilisearch'; host: string; apiKey?: string; index: string };
   /** Media pipeline (lib/media, lib/jobs). */
   media: MediaConfig;
-  /** Redis for what several processes share (jobs, rate limits and sign-in throttles); absent: embedded (SQLite, memory). */
+  /** Redis for what several processes share (jobs, rate limits and sign-in throttles, the catalog generation, upload locks); absent: embedded (SQLite, memory). */
   redis?: { url: string };
   /** Media bytes fetched by browsers from the bucket or a CDN (MEDIA_DELIVERY=bucket); absent: streamed by the web process. */
   delivery?: MediaDelivery;

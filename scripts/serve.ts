@@ -120,6 +120,17 @@ function renderAndKeep(request: http.IncomingMessage, response: http.ServerRespo
   void handle(request, response);
 }
 
+/**
+ * Closes the upload lock's Redis connections (lib/uploads/locker.ts): opened by the app's bundle, found by this
+ * script's own copy of the module through globalThis; loaded only with REDIS_URL. Locks still held are left to
+ * expire, as their requests may still be writing. (The page generation and limit clients just end with the process.)
+ */
+async function closeUploadLocks(config: Config): Promise<void> {
+  if (!config.redis) return;
+  const { closeUploadLockers } = await import('../lib/uploads/locker');
+  await closeUploadLockers().catch(() => undefined);
+}
+
 async function main(): Promise<void> {
   const addressHeader = assignClientAddressHeader(randomBytes(16).toString('hex'));
   const config = getConfig();
@@ -160,7 +171,10 @@ async function main(): Promise<void> {
       server.close();
       // Open keep-alive connections and running derivative jobs must not hold the process forever.
       setTimeout(() => process.exit(0), 3_000).unref();
-      void app.close().finally(() => process.exit(0));
+      void app
+        .close()
+        .finally(() => closeUploadLocks(config))
+        .finally(() => process.exit(0));
     });
   }
 }

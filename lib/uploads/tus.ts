@@ -19,6 +19,7 @@ import { sha512OfStream } from '../records/digest';
 import { RecordConflictError } from '../records/errors';
 import { RECORD_ID_PATTERN } from '../records/schema';
 import type { Workflow } from '../workflow/transitions';
+import { uploadLocker } from './locker';
 import { openStaging, type Staging } from './staging';
 
 export const UPLOAD_PATH = '/api/uploads';
@@ -97,6 +98,8 @@ export function createUploadServer(archive: Archive, auth: AuthServices, workflo
     datastore,
     ...staging.naming,
     maxSize: config.uploadMaxBytes,
+    // With REDIS_URL, PATCHes of one upload on different web processes wait for each other (lib/uploads/locker.ts).
+    locker: uploadLocker(config),
     relativeLocation: true,
     // Forwarding headers only shape absolute Location URLs, which relative locations never use; and tus
     // cannot tell a trusted proxy (config.trustProxy) from a client that sends the same headers.
