@@ -34,11 +34,25 @@ function getAsBrowser(pathname: string): Promise<{ headers: http.IncomingHttpHea
 const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
 const nonceAttributes = (html: string) => [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))];
 
+/**
+ * Runs `asked` until none of its answers was rendered afresh by a catalog change meanwhile (up to five times): the
+ * other security files share this server, and their commits and finished derivatives drop every kept page.
+ */
+async function undisturbed<T>(asked: () => Promise<T>, settled: (answers: T) => boolean): Promise<T> {
+  let answers = await asked();
+  for (let attempt = 1; attempt < 5 && !settled(answers); attempt++) answers = await asked();
+  return answers;
+}
+
 describe('pages kept for anonymous visitors', () => {
   it('are served again with a fresh nonce, in the header and in every script', async () => {
-    await attack(COMMUNITY_PAGE); // rendered (and kept) now, if it was not already
-    const first = await attack(COMMUNITY_PAGE);
-    const second = await attack(COMMUNITY_PAGE);
+    const [first, second] = await undisturbed(
+      async () => {
+        await attack(COMMUNITY_PAGE); // rendered (and kept) now, if it was not already
+        return [await attack(COMMUNITY_PAGE), await attack(COMMUNITY_PAGE)] as const;
+      },
+      (answers) => answers.every((answer) => answer.headers.get('x-disan-cache') === 'hit'),
+    );
     expect(first.headers.get('x-disan-cache')).toBe('hit');
     expect(second.headers.get('x-disan-cache')).toBe('hit');
     const [a, b] = [nonceOf(first), nonceOf(second)];
@@ -49,9 +63,13 @@ describe('pages kept for anonymous visitors', () => {
   });
 
   it('go out compressed to the first visitor as to the next, and the kept copy is the same page', async () => {
-    const page = `/vi/search?q=${encodeURIComponent(`nhà rông ${Date.now()}`)}`; // never asked before: rendered now
-    const first = await getAsBrowser(page);
-    const second = await getAsBrowser(page);
+    const [first, second] = await undisturbed(
+      async () => {
+        const page = `/vi/search?q=${encodeURIComponent(`nhà rông ${Date.now()}`)}`; // never asked before: rendered now
+        return [await getAsBrowser(page), await getAsBrowser(page)] as const;
+      },
+      ([, second]) => second.headers['x-disan-cache'] === 'hit',
+    );
     expect(first.headers['x-disan-cache']).toBe('miss');
     expect(second.headers['x-disan-cache']).toBe('hit');
     const [firstPage, secondPage] = [first, second].map(({ headers, wire }) => {
