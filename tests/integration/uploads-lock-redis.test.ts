@@ -26,7 +26,8 @@ import { AuditLog } from '@/lib/workflow/audit';
 import { Workflow } from '@/lib/workflow/transitions';
 import { ROOT } from '../helpers/cli';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
-import { sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
+import { tempArchive, type TempArchive } from '../helpers/temp-archive';
+import { officerWithRecord } from '../helpers/upload-officer';
 
 let redis: RedisServer;
 /** The test's own view of Redis. */
@@ -212,10 +213,7 @@ describe('two upload servers on one staging folder, a PATCH stalled on one while
     temp = await tempArchive();
     archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: 'http://127.0.0.1:1' }), store: temp.store, records: temp.records, vocab: loadVocabularies(path.join(ROOT, 'content')) };
     auth = authServices(archive);
-    await auth.users.create({ username: 'can-bo', displayName: 'Cán bộ', roles: ['officer'], password: 'mat-khau-rat-dai' });
-    cookie = `disan_session=${(await auth.sessions.create('can-bo')).token}`;
-    const workflow = new Workflow(temp.records, new AuditLog(temp.store));
-    recordId = (await workflow.create({ name: 'can-bo', viewer: { kind: 'user', id: 'can-bo', roles: ['officer'], communities: [] } }, { body: sampleBody() })).record.id;
+    ({ cookie, recordId } = await officerWithRecord(archive, auth));
   }, 60_000);
   afterAll(async () => {
     for (const s of servers) {

@@ -29,7 +29,7 @@ import { AuditLog } from '@/lib/workflow/audit';
 import { Workflow } from '@/lib/workflow/transitions';
 import { ROOT } from '../helpers/cli';
 import { startS3Server, type S3Server } from '../helpers/s3-server';
-import { sampleBody } from '../helpers/temp-archive';
+import { officerWithRecord } from '../helpers/upload-officer';
 
 const MiB = 1024 * 1024;
 const STAGING = 'uploads/';
@@ -159,10 +159,7 @@ beforeAll(async () => {
   first = a;
   second = await startProcess('b');
   // Accounts, sessions and records live in the bucket: made through one process, seen by the other.
-  await a.auth.users.create({ username: 'can-bo', displayName: 'Cán bộ', roles: ['officer'], password: 'mat-khau-rat-dai' });
-  cookie = `disan_session=${(await a.auth.sessions.create('can-bo')).token}`;
-  const workflow = new Workflow(a.archive.records, new AuditLog(a.archive.store));
-  recordId = (await workflow.create({ name: 'can-bo', viewer: { kind: 'user', id: 'can-bo', roles: ['officer'], communities: [] } }, { body: sampleBody() })).record.id;
+  ({ cookie, recordId } = await officerWithRecord(a.archive, a.auth));
 }, 60_000);
 
 afterAll(async () => {

@@ -20,7 +20,8 @@ import { createUploadServer } from '@/lib/uploads/tus';
 import { AuditLog } from '@/lib/workflow/audit';
 import { Workflow } from '@/lib/workflow/transitions';
 import { ROOT } from '../helpers/cli';
-import { sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
+import { tempArchive, type TempArchive } from '../helpers/temp-archive';
+import { officerWithRecord } from '../helpers/upload-officer';
 
 let temp: TempArchive;
 let archive: Archive;
@@ -46,11 +47,7 @@ beforeAll(async () => {
   auth = authServices(archive);
   // The origin check accepts the server's own origin, where these requests come "from".
   base = await serve();
-  await auth.users.create({ username: 'can-bo', displayName: 'Cán bộ', roles: ['officer'], password: 'mat-khau-rat-dai' });
-  const { token } = await auth.sessions.create('can-bo');
-  cookie = `disan_session=${token}`;
-  const workflow = new Workflow(temp.records, new AuditLog(temp.store));
-  recordId = (await workflow.create({ name: 'can-bo', viewer: { kind: 'user', id: 'can-bo', roles: ['officer'], communities: [] } }, { body: sampleBody() })).record.id;
+  ({ cookie, recordId } = await officerWithRecord(archive, auth));
   photo = await sharp({ create: { width: 900, height: 900, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
 }, 60_000);
 afterAll(async () => {

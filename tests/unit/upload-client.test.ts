@@ -32,7 +32,8 @@ import { AuditLog } from '@/lib/workflow/audit';
 import { Workflow } from '@/lib/workflow/transitions';
 import { ROOT } from '../helpers/cli';
 import { makeAudio, makeVideo } from '../helpers/media-fixtures';
-import { sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
+import { tempArchive, type TempArchive } from '../helpers/temp-archive';
+import { officerWithRecord } from '../helpers/upload-officer';
 
 const MB = 1024 * 1024;
 
@@ -247,10 +248,7 @@ beforeAll(async () => {
   temp = await tempArchive();
   archive = { config: parseConfig({ DATA_DIR: temp.dir, SITE_URL: 'http://127.0.0.1:1' }), store: temp.store, records: temp.records, vocab: loadVocabularies(path.join(ROOT, 'content')) };
   auth = authServices(archive);
-  await auth.users.create({ username: 'can-bo', displayName: 'Cán bộ', roles: ['officer'], password: 'mat-khau-rat-dai' });
-  cookie = `disan_session=${(await auth.sessions.create('can-bo')).token}`;
-  const workflow = new Workflow(temp.records, new AuditLog(temp.store));
-  recordId = (await workflow.create({ name: 'can-bo', viewer: { kind: 'user', id: 'can-bo', roles: ['officer'], communities: [] } }, { body: sampleBody() })).record.id;
+  ({ cookie, recordId } = await officerWithRecord(archive, auth));
 
   const dir = await fs.mkdtemp(path.join(temp.dir, 'fixtures-'));
   await makeVideo(path.join(dir, 'clip.mp4'), { width: 160, height: 120, seconds: 1, audio: true });
