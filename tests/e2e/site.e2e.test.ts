@@ -91,6 +91,18 @@ describe('public site', () => {
     await shoot('record');
   });
 
+  it('announces a record\'s first picture at the top of <head>, so a phone starts it before the stylesheet and the scripts', async () => {
+    const html = await (await fetch(`${baseUrl}/vi/records/${DAM_TRAU}/le-hoi-dam-trau-co-tu`)).text();
+    const head = html.slice(0, html.indexOf('</head>'));
+    const preload = /<link rel="preload" as="image"[^>]*imageSrcSet="([^"]+)"[^>]*>/.exec(head);
+    expect(preload, 'an image preload in <head>').not.toBeNull();
+    expect(preload!.index).toBeLessThan(head.indexOf('<style'));
+    expect(preload!.index).toBeLessThan(head.indexOf('<script'));
+    // The same candidates as the picture's AVIF source: the browser takes the preloaded file, not a second one.
+    const source = /<source type="image\/avif" srcSet="([^"]+)"/.exec(html.slice(html.indexOf('</head>')));
+    expect(preload![1]).toBe(source?.[1]);
+  });
+
   it('plays the video over HLS, loading segments, and seeks in the MP4 and audio with Range requests', async () => {
     const segments: string[] = [];
     const onRequest = (request: { url(): string }) => {

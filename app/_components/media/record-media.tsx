@@ -13,7 +13,6 @@
  * writes go through routes that check access again.
  */
 import type { JSX, ReactNode } from 'react';
-import { preload } from 'react-dom';
 import { getTranslations } from 'next-intl/server';
 import { Localized } from '@/app/_components/localized';
 import { pick } from '@/lib/i18n/pick';
@@ -23,6 +22,7 @@ import { AudioFigure, VideoFigure } from './av-figures';
 import { DocumentFigure } from './document-figure';
 import { closestJpeg, derivativeUrl, fileUrl, iiifInfoUrl, largestJpeg } from '@/lib/derivatives/delivery';
 import { formatBytes, srcSet } from './media-helpers';
+import { PreloadPicture } from './preload-picture';
 import { ZoomImage } from './zoom-image';
 
 type Locale = 'vi' | 'en';
@@ -113,16 +113,14 @@ async function ImageFigure({ record, media, manifest, locale, caption, first, ge
   }
   const fallback = closestJpeg(image.renditions);
   const largest = largestJpeg(image.renditions);
-  if (first) {
-    // Announce the likely LCP picture in <head>, so its download starts before the body and the scripts.
-    const avif = srcSet(record.id, media, image.renditions, 'avif');
-    if (avif) preload(derivativeUrl(record.id, media, (fallback ?? image.thumbnail).file), { as: 'image', type: 'image/avif', imageSrcSet: avif, imageSizes: SIZES, fetchPriority: 'high' });
-  }
+  const avif = srcSet(record.id, media, image.renditions, 'avif');
   return (
     <figure>
+      {/* The likely LCP picture, announced at the top of <head>: its download starts before the stylesheet and the scripts. */}
+      {first && avif && <PreloadPicture href={derivativeUrl(record.id, media, (fallback ?? image.thumbnail).file)} type="image/avif" srcSet={avif} sizes={SIZES} />}
       <div className="relative">
         <picture>
-          <source type="image/avif" srcSet={srcSet(record.id, media, image.renditions, 'avif')} sizes={SIZES} />
+          <source type="image/avif" srcSet={avif} sizes={SIZES} />
           <source type="image/webp" srcSet={srcSet(record.id, media, image.renditions, 'webp')} sizes={SIZES} />
           <img
             src={derivativeUrl(record.id, media, (fallback ?? image.thumbnail).file)}
