@@ -37,24 +37,6 @@ interface StagedMarker {
   files: StagedFile[];
 }
 
-/** Size and SHA-256 of what flows through it (the top rendition's MP4 can be gigabytes: never held in memory). */
-function measuring() {
-  const tap = new DigestingStream('sha256');
-  const result = () => {
-    const { size, digest } = tap.result();
-    return { bytes: size, sha256: digest };
-  };
-  return { tap, result };
-}
-
-async function fileDigest(file: string): Promise<{ bytes: number; sha256: string }> {
-  const m = measuring();
-  await pipeline(createReadStream(file), m.tap, async function* (source) {
-    for await (const _ of source);
-  });
-  return m.result();
-}
-
 /** A marker's path stays inside the work folder whatever the marker says. */
 const safeRelative = (rel: string) => typeof rel === 'string' && rel.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 
@@ -70,9 +52,13 @@ export function storeStaging(store: ObjectStore, recordId: string, digest: strin
     async save(key, outDir, files) {
       const staged: StagedFile[] = [];
       for (const rel of files) {
-        const file = path.join(outDir, rel);
-        await store.put(`${prefix}/${key}/${rel}`, createReadStream(file));
-        staged.push({ path: rel, ...(await fileDigest(file)) });
+        // Measured as it is stored: the file (the top rendition's MP4 can be gigabytes) is read once, never held.
+        const tap = new DigestingStream('sha256');
+        const source = createReadStream(path.join(outDir, rel));
+        source.once('error', (error) => tap.destroy(error));
+        await store.put(`${prefix}/${key}/${rel}`, source.pipe(tap));
+        const { size, digest } = tap.result();
+        staged.push({ path: rel, bytes: size, sha256: digest });
       }
       // Last: until the marker exists, the files above are not a finished rendition.
       const marker: StagedMarker = { key, files: staged };
@@ -93,17 +79,17 @@ export function storeStaging(store: ObjectStore, recordId: string, digest: strin
         if (!safeRelative(file.path)) return false;
         const target = path.join(outDir, file.path);
         await fs.mkdir(path.dirname(target), { recursive: true });
-        const m = measuring();
+        const tap = new DigestingStream('sha256');
         try {
           const { body } = await store.get(`${prefix}/${key}/${file.path}`);
-          await pipeline(body, m.tap, createWriteStream(target));
+          await pipeline(body, tap, createWriteStream(target));
         } catch (error) {
           if (error instanceof NotFoundError) return false;
           throw error;
         }
-        const found = m.result();
+        const found = tap.result();
         // A file changed or cut short since the marker was written: encode the rendition again rather than publish it.
-        if (found.bytes !== file.bytes || found.sha256 !== file.sha256) return false;
+        if (found.size !== file.bytes || found.digest !== file.sha256) return false;
       }
       return true;
     },
