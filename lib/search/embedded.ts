@@ -26,6 +26,7 @@ import { correctedQueryText, correctedSearchText, correctionAttempts, FEW_RESULT
 import { buildSynonymTable, compileQuery, quote, type Clauses, type CompiledQuery, type CompileOptions, type SynonymTable, type Vocabulary } from './query';
 import { admits, anyInScope, comparator, scan, scopeOf, type ScanResult, type Scope } from './scan';
 import { boundedDistance, exactForm, fold, highlight, snippet } from './text';
+import { TITLE_COLUMNS, TITLE_WEIGHTS } from './title-bm25';
 import {
   FACETS,
   FIELD_WEIGHTS,
@@ -121,7 +122,7 @@ function openDatabase(file: string, bulk: boolean): Database.Database {
     CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
     -- Titles alone, for ranking and suggestions: scoring a common word here costs a fraction of scoring it in the full text.
     CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(
-      title, exact,
+      ${TITLE_COLUMNS.join(', ')},
       content = '', contentless_delete = 1,
       tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
     );
@@ -132,7 +133,8 @@ function openDatabase(file: string, bulk: boolean): Database.Database {
     // Field weights live in the file: bm25 over the columns in order, then the exact-spelling column.
     const weights = [...TEXT_FIELDS.map((f) => FIELD_WEIGHTS[f]), 6].join(', ');
     db.prepare(`INSERT INTO fts (fts, rank) VALUES ('rank', ?)`).run(`bm25(${weights})`);
-    db.prepare(`INSERT INTO titles (titles, rank) VALUES ('rank', 'bm25(10, 6)')`).run();
+    // The same weights title-bm25.ts adds up with, in JavaScript, from the words' frequencies.
+    db.prepare(`INSERT INTO titles (titles, rank) VALUES ('rank', ?)`).run(`bm25(${TITLE_WEIGHTS.join(', ')})`);
   } else if (version !== SCHEMA_VERSION) {
     throw new Error(`search index ${file} has schema ${version}, expected ${SCHEMA_VERSION}: run \`npm run reindex\``);
   }

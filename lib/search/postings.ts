@@ -194,11 +194,15 @@ export class Postings {
     // FTS5 adds up every phrase of the expression: one written twice counts twice.
     const phrases = clauses.flat();
     const words = phrases.map((phrase) => this.wordsOf(phrase));
+    if (words.some((known) => !known)) return undefined;
+    // How many titles hold each phrase: its weight in bm25, and (for one word) how many frequencies it has.
+    const holding = phrases.map((phrase) => this.phraseRows(phrase, 'titles').length);
     let toList = 0;
-    for (const known of words) {
-      if (!known) return undefined;
-      // A word's rows say how many frequencies it has (and are cached when many: listing them again costs little).
-      for (const word of known) if (!this.titleBm25.has(word)) toList += this.rows(quote(word), 'titles').length;
+    for (const [i, known] of words.entries()) {
+      const unlisted = known!.filter((word) => !this.titleBm25.has(word));
+      if (unlisted.length === 0) continue;
+      // A prefix's words each say how many they have (their rows, cached when many: listing them again costs little).
+      toList += known!.length === 1 ? holding[i]! : unlisted.reduce((sum, word) => sum + this.rows(quote(word), 'titles').length, 0);
     }
     if (toList > LIST_FREQUENCIES_RATIO * rows.length) return undefined;
     const size = rows[rows.length - 1]! + 1;
@@ -208,7 +212,7 @@ export class Postings {
     }
     for (let i = 0; i < rows.length; i++) this.member[rows[i]!] = 1;
     try {
-      for (const [i, phrase] of phrases.entries()) this.titleBm25.addRanks(words[i]!, this.phraseRows(phrase, 'titles').length, this.member, this.sums);
+      for (const [i, known] of words.entries()) this.titleBm25.addRanks(known!, holding[i]!, this.member, this.sums);
       let held = 0;
       for (let i = 0; i < rows.length; i++) if (this.sums[rows[i]!] !== 0) held++;
       const out = new Float64Array(held * 2);

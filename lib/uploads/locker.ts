@@ -157,7 +157,7 @@ export class RedisLocker implements Locker {
   private asked(channel: string, asker: string): void {
     for (const claim of this.listening.get(channel)?.claims ?? []) {
       if (!claim.held || claim.token === asker) continue;
-      void (async () => claim.requestRelease())().catch(() => undefined);
+      askToRelease(claim.requestRelease);
     }
   }
 
@@ -210,7 +210,7 @@ class RedisLock implements Lock {
       onLockLost: () => {
         claim.held = false;
         if (!locker.closed) console.error(`upload ${id}: its lock in Redis was lost; its request is ended`);
-        void (async () => requestRelease())().catch(() => undefined);
+        askToRelease(requestRelease);
       },
     });
     try {
@@ -240,6 +240,11 @@ class RedisLock implements Lock {
       this.locker.forget(this.id, held.claim);
     }
   }
+}
+
+/** Asks a request to end (tus cancels it, after its drain timeout); whatever that throws or rejects stays here. */
+function askToRelease(requestRelease: RequestRelease): void {
+  void (async () => requestRelease())().catch(() => undefined);
 }
 
 type Call = (...args: unknown[]) => Promise<unknown>;
