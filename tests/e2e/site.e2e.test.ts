@@ -5,7 +5,9 @@
  * map and the calendar; restricted records stay invisible to the public.
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordIdFromSeed } from '@/lib/records/ids';
@@ -30,6 +32,19 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'vi-VN' });
 });
 afterAll(async () => browser?.close());
+
+/** A response as it travels: fetch would decode it. */
+function onTheWire(url: string, acceptEncoding: string): Promise<{ encoding: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${baseUrl}${url}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
 
 async function shoot(name: string, target: Page = page): Promise<void> {
   // Pages at a laptop's width, for people (docs/screenshots) to look at; public-screenshots.e2e.test.ts takes the phone's (390 px).
@@ -101,6 +116,27 @@ describe('public site', () => {
     // The same candidates as the picture's AVIF source: the browser takes the preloaded file, not a second one.
     const source = /<source type="image\/avif" srcSet="([^"]+)"/.exec(html.slice(html.indexOf('</head>')));
     expect(preload![1]).toBe(source?.[1]);
+  });
+
+  it('sends a phone the page\'s scripts brotli-compressed, smaller than gzip and the same code', async () => {
+    const html = await (await fetch(`${baseUrl}/vi/records/${DAM_TRAU}/le-hoi-dam-trau-co-tu`)).text();
+    const scripts = [...html.matchAll(/<script src="(\/_next\/static\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(3);
+    // The server compresses the build's files in the background once it has started (a few seconds), gzip until then.
+    const allBrotli = async () => (await Promise.all(scripts.map((url) => onTheWire(url, 'gzip, deflate, br')))).every(({ encoding }) => encoding === 'br');
+    await expect.poll(allBrotli, { timeout: 60_000 }).toBe(true);
+    let brotli = 0;
+    let gzip = 0;
+    for (const url of scripts) {
+      const [br, gz] = [await onTheWire(url, 'gzip, deflate, br'), await onTheWire(url, 'gzip')];
+      expect(br.encoding, url).toBe('br');
+      // Next sends its smallest files (under 1 KB) as they are.
+      const plain = gz.encoding === 'gzip' ? gunzipSync(gz.body) : gz.body;
+      expect(brotliDecompressSync(br.body).equals(plain), `${url}: the same script either way`).toBe(true);
+      brotli += br.body.length;
+      gzip += gz.body.length;
+    }
+    expect(brotli).toBeLessThan(gzip * 0.9);
   });
 
   it('plays the video over HLS, loading segments, and seeks in the MP4 and audio with Range requests', async () => {
