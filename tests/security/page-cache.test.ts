@@ -10,18 +10,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runArchiveCli } from '../helpers/cli';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { attack, baseUrl, dataDir, signIn } from './client';
 
 const COMMUNITY_PAGE = '/vi/communities/co-tu';
 /** Published, but restricted to the Cơ Tu community (content/records/le-bo-ma-teng-ping-co-tu.json): a part of its title search does not mark. */
 const RESTRICTED_TITLE = 'têng ping';
 
-/** A GET as a phone's browser sends it (gzip accepted), with the bytes as they came over the wire. */
-function getAsBrowser(pathname: string): Promise<{ headers: http.IncomingHttpHeaders; wire: Buffer }> {
+/** A GET as a browser sends it (gzip accepted, or what `acceptEncoding` says), with the bytes as they came over the wire. */
+function getAsBrowser(pathname: string, acceptEncoding = 'gzip'): Promise<{ headers: http.IncomingHttpHeaders; wire: Buffer }> {
   return new Promise((resolve, reject) => {
     http
-      .get(new URL(pathname, baseUrl), { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+      .get(new URL(pathname, baseUrl), { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ headers: response.headers, wire: Buffer.concat(chunks) }));
@@ -62,19 +62,23 @@ describe('pages kept for anonymous visitors', () => {
     expect(nonceAttributes(await second.text())).toEqual([b]);
   });
 
-  it('go out compressed to the first visitor as to the next, and the kept copy is the same page', async () => {
+  it.each([
+    ['gzip', 'gzip', gunzipSync],
+    ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+  ] as const)('go out compressed to the first visitor as to the next (%s), and the kept copy is the same page', async (acceptEncoding, encoding, decode) => {
     const [first, second] = await undisturbed(
       async () => {
         const page = `/vi/search?q=${encodeURIComponent(`nhà rông ${Date.now()}`)}`; // never asked before: rendered now
-        return [await getAsBrowser(page), await getAsBrowser(page)] as const;
+        return [await getAsBrowser(page, acceptEncoding), await getAsBrowser(page, acceptEncoding)] as const;
       },
       ([, second]) => second.headers['x-disan-cache'] === 'hit',
     );
     expect(first.headers['x-disan-cache']).toBe('miss');
     expect(second.headers['x-disan-cache']).toBe('hit');
     const [firstPage, secondPage] = [first, second].map(({ headers, wire }) => {
-      expect(headers['content-encoding']).toBe('gzip');
-      const html = gunzipSync(wire).toString('utf8');
+      expect(headers['content-encoding']).toBe(encoding);
+      expect(String(headers.vary).match(/accept-encoding/gi)).toHaveLength(1);
+      const html = decode(wire).toString('utf8');
       expect(html).toContain('</html>');
       expect(html.length).toBeGreaterThan(wire.length * 3);
       const nonce = /'nonce-([^']+)'/.exec(String(headers['content-security-policy']))?.[1];
