@@ -6,12 +6,12 @@
  * manifest last. Work happens in os.tmpdir(), never in the project folder
  * (Next's build would trip over HLS .ts segments).
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DigestingStream } from '../records/digest';
+import { DigestingStream, digestOfStream } from '../records/digest';
 import type { RecordRepository } from '../records/repository';
 import type { MediaEntry, MediaKind } from '../records/schema';
 import { contentTypeFromName } from '../storage/content-type';
@@ -25,7 +25,7 @@ import { MANIFEST_FILE, PIPELINE_VERSION, derivativePrefix, manifestKey, readDer
 import { makePdfDerivatives } from '../media/pdf';
 import { inspectFile, type Inspection } from '../media/probe';
 import { makeVideoDerivatives, type VideoOptions } from '../media/video';
-import { storeStaging } from './staging';
+import { storeStaging, type StagedCopy, type StoreStaging } from './staging';
 
 /** Media kinds that get derivatives; transcripts (plain text) and "other" files are kept as they are. */
 export const DERIVABLE_KINDS: ReadonlySet<MediaKind> = new Set(['image', 'audio', 'video', 'document', 'caption']);
@@ -74,19 +74,40 @@ async function walk(dir: string, base = dir): Promise<string[]> {
   return out.sort();
 }
 
-async function uploadAll(store: ObjectStore, prefix: string, dir: string, files: string[]): Promise<DerivativeFile[]> {
+/**
+ * Publishes the work folder's files under `prefix`, 8 at a time, each streamed (a top rendition can be
+ * gigabytes). A file the staging already holds in the store, and that is still those bytes here, is copied
+ * inside the store instead (on S3 a server-side copy): a long video's renditions are not uploaded twice.
+ */
+async function uploadAll(store: ObjectStore, prefix: string, dir: string, files: string[], staged: ReadonlyMap<string, StagedCopy>): Promise<DerivativeFile[]> {
   const queue = [...files];
   const uploaded: DerivativeFile[] = [];
+  const publish = async (rel: string): Promise<number> => {
+    const file = path.join(dir, rel);
+    const key = `${prefix}/${rel}`;
+    const contentType = contentTypeFromName(rel);
+    const copy = staged.get(rel);
+    if (copy && (await sameBytes(file, copy))) {
+      const copied = await store.copy(copy.key, key);
+      // A rendition staged before files were typed as they are published: upload it after all.
+      if (copied.contentType === contentType) return copy.bytes;
+    }
+    const { size } = await fs.stat(file);
+    await store.put(key, createReadStream(file), { contentType });
+    return size;
+  };
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
-        const body = await fs.readFile(path.join(dir, rel));
-        await store.put(`${prefix}/${rel}`, body, { contentType: contentTypeFromName(rel) });
-        uploaded.push({ path: rel, bytes: body.length });
-      }
+      for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) uploaded.push({ path: rel, bytes: await publish(rel) });
     }),
   );
   return uploaded.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Whether a local file holds what the store's staged copy holds (read locally: far cheaper than an upload). */
+async function sameBytes(file: string, copy: StagedCopy): Promise<boolean> {
+  const { size, digest } = await digestOfStream(createReadStream(file), 'sha256');
+  return size === copy.bytes && digest === copy.sha256;
 }
 
 const WORK_PREFIX = 'disan-derive-';
@@ -148,13 +169,15 @@ export async function deriveMedia(ctx: DeriveContext, recordId: string, media: M
     const progress = (f: number) => ctx.onProgress?.(0.05 + f * 0.85);
     const opts = { ...common, onProgress: progress };
     let body: ManifestBody;
+    let staging: StoreStaging | undefined;
     switch (inspection.kind) {
       case 'image':
         body = { kind: 'image', image: await makeImageDerivatives(input, outDir, opts) };
         break;
       case 'video':
         // A long video keeps each finished rendition in the store (./staging.ts): another attempt, on any worker, resumes from them.
-        body = { kind: 'video', video: await makeVideoDerivatives(input, outDir, inspection, { ...opts, ...ctx.video, staging: storeStaging(ctx.store, recordId, media.digest) }) };
+        staging = storeStaging(ctx.store, recordId, media.digest);
+        body = { kind: 'video', video: await makeVideoDerivatives(input, outDir, inspection, { ...opts, ...ctx.video, staging }) };
         break;
       case 'audio':
         body = { kind: 'audio', audio: await makeAudioDerivatives(input, outDir, inspection, opts) };
@@ -168,7 +191,7 @@ export async function deriveMedia(ctx: DeriveContext, recordId: string, media: M
     }
 
     const prefix = derivativePrefix(recordId, media.digest);
-    const files = await uploadAll(ctx.store, prefix, outDir, await walk(outDir));
+    const files = await uploadAll(ctx.store, prefix, outDir, await walk(outDir), staging?.kept ?? new Map());
     ctx.onProgress?.(0.97);
     const manifest: DerivativeManifest = {
       manifestVersion: 1,

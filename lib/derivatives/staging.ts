@@ -14,6 +14,11 @@
  * derivative prefix, so publishing (which prunes what the manifest does not
  * list) and discarding a failed job remove it with the rest; its name starts
  * with a dot, which the derivatives route never serves.
+ *
+ * At publish, a file the staging holds (saved or restored in this attempt)
+ * is copied inside the store rather than uploaded a second time
+ * (StoreStaging.kept): on S3 a server-side copy, where a long video's
+ * renditions are most of its bytes.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -21,6 +26,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DigestingStream } from '../records/digest';
 import { NotFoundError, getBuffer, type ObjectStore } from '../storage';
+import { contentTypeFromName } from '../storage/content-type';
 import type { RenditionStaging } from '../media/video';
 import { derivativePrefix } from './manifest';
 
@@ -45,10 +51,29 @@ export function stagingPrefix(recordId: string, digest: string): string {
   return `${derivativePrefix(recordId, digest)}/${STAGING_FOLDER}`;
 }
 
-export function storeStaging(store: ObjectStore, recordId: string, digest: string): RenditionStaging {
+/** A file of the work folder that the store also holds, checked, under `key`. */
+export interface StagedCopy {
+  key: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface StoreStaging extends RenditionStaging {
+  /** The work folder's files (relative paths) this attempt saved or restored, and where the store holds each. */
+  readonly kept: ReadonlyMap<string, StagedCopy>;
+}
+
+export function storeStaging(store: ObjectStore, recordId: string, digest: string): StoreStaging {
   const prefix = stagingPrefix(recordId, digest);
   const markerKey = (key: string) => `${prefix}/${key}.json`;
+  const fileKey = (key: string, rel: string) => `${prefix}/${key}/${rel}`;
+  const kept = new Map<string, StagedCopy>();
+  const remember = (key: string, files: StagedFile[]) => {
+    for (const file of files) kept.set(file.path, { key: fileKey(key, file.path), bytes: file.bytes, sha256: file.sha256 });
+  };
   return {
+    kept,
+
     async save(key, outDir, files) {
       const staged: StagedFile[] = [];
       for (const rel of files) {
@@ -56,13 +81,15 @@ export function storeStaging(store: ObjectStore, recordId: string, digest: strin
         const tap = new DigestingStream('sha256');
         const source = createReadStream(path.join(outDir, rel));
         source.once('error', (error) => tap.destroy(error));
-        await store.put(`${prefix}/${key}/${rel}`, source.pipe(tap));
+        // Typed as it will be published: a copy keeps the type of its source.
+        await store.put(fileKey(key, rel), source.pipe(tap), { contentType: contentTypeFromName(rel) });
         const { size, digest } = tap.result();
         staged.push({ path: rel, bytes: size, sha256: digest });
       }
       // Last: until the marker exists, the files above are not a finished rendition.
       const marker: StagedMarker = { key, files: staged };
       await store.put(markerKey(key), JSON.stringify(marker), { contentType: 'application/json' });
+      remember(key, staged);
     },
 
     async restore(key, outDir) {
@@ -81,7 +108,7 @@ export function storeStaging(store: ObjectStore, recordId: string, digest: strin
         await fs.mkdir(path.dirname(target), { recursive: true });
         const tap = new DigestingStream('sha256');
         try {
-          const { body } = await store.get(`${prefix}/${key}/${file.path}`);
+          const { body } = await store.get(fileKey(key, file.path));
           await pipeline(body, tap, createWriteStream(target));
         } catch (error) {
           if (error instanceof NotFoundError) return false;
@@ -91,6 +118,7 @@ export function storeStaging(store: ObjectStore, recordId: string, digest: strin
         // A file changed or cut short since the marker was written: encode the rendition again rather than publish it.
         if (found.size !== file.bytes || found.digest !== file.sha256) return false;
       }
+      remember(key, marker.files);
       return true;
     },
   };

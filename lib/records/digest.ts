@@ -8,8 +8,13 @@ export function sha512(data: Buffer | Uint8Array | string): string {
   return createHash(DIGEST_ALGORITHM).update(data).digest('hex');
 }
 
-export async function sha512OfStream(stream: Readable): Promise<{ digest: string; size: number }> {
-  const hash = createHash(DIGEST_ALGORITHM);
+export function sha512OfStream(stream: Readable): Promise<{ digest: string; size: number }> {
+  return digestOfStream(stream, DIGEST_ALGORITHM);
+}
+
+/** The digest (hex) and length of everything a stream gives, read through once and never held. */
+export async function digestOfStream(stream: Readable, algorithm: string): Promise<{ digest: string; size: number }> {
+  const hash = createHash(algorithm);
   let size = 0;
   for await (const chunk of stream) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);

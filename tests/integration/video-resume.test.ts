@@ -19,7 +19,7 @@ import { DerivativeWorker, SqliteJobQueue, enqueueDerivativesFor, listJobs, type
 import { runFfmpeg, type FfmpegRun } from '@/lib/media/ffmpeg';
 import { DEFAULT_LIMITS } from '@/lib/media/limits';
 import type { MediaEntry } from '@/lib/records/schema';
-import { getBuffer } from '@/lib/storage';
+import { getBuffer, type ObjectStore } from '@/lib/storage';
 import { startWorkerProcess } from '../helpers/cli';
 import { download, makeVideo, probe, run } from '../helpers/media-fixtures';
 import { operator, sampleBody, tempArchive, type TempArchive } from '../helpers/temp-archive';
@@ -67,6 +67,19 @@ async function staged(id: string, media: MediaEntry): Promise<Map<string, string
   return out;
 }
 
+/** The store, noting each put and copy ("put <key>", "copy <to key>") in `writes`. */
+function noting(store: ObjectStore, writes: string[]): ObjectStore {
+  return new Proxy(store, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (name === 'put') return (key: string, ...rest: unknown[]) => (writes.push(`put ${key}`), value.call(target, key, ...rest));
+      if (name === 'copy') return (from: string, to: string) => (writes.push(`copy ${to}`), value.call(target, from, to));
+      return value.bind(target);
+    },
+  });
+}
+
 function keyframeTimes(csv: string): number[] {
   return csv.split('\n').filter((l) => l.includes(',K')).map((l) => Number(l.split(',')[1]));
 }
@@ -93,8 +106,16 @@ describe('long video: resumes by rendition', () => {
 
     // Second attempt (any worker: the staging is in the store): only what was not finished is encoded.
     const secondRuns: string[] = [];
-    const { manifest } = await deriveMedia(ctx({ resumeAboveSeconds: 1, runFfmpeg: countingRunner(secondRuns) }), id, media);
+    const writes: string[] = [];
+    const { manifest } = await deriveMedia({ ...ctx({ resumeAboveSeconds: 1, runFfmpeg: countingRunner(secondRuns) }), store: noting(archive.store, writes) }, id, media);
     expect(secondRuns).toEqual(['360p', 'poster']);
+    // Both renditions, the one restored and the one kept in this attempt, are published by copies inside the store
+    // (server-side on S3), not uploaded again; typed for playback as the rest.
+    const published = (how: string) => writes.filter((w) => w.startsWith(`${how} ${prefix}video/hls/`) && !w.endsWith('master.m3u8')).map((w) => w.split('/hls/')[1]);
+    expect(published('copy').sort()).toEqual(expect.arrayContaining(['240p/index.m3u8', '240p/seg-000.ts', '360p/index.m3u8', '360p/seg-000.ts']));
+    expect(published('put')).toEqual([]);
+    expect((await archive.store.head(`${prefix}video/hls/240p/seg-000.ts`))?.contentType).toBe('video/mp2t');
+    expect((await archive.store.head(`${prefix}video/hls/240p/index.m3u8`))?.contentType).toBe('application/vnd.apple.mpegurl');
     if (manifest.kind !== 'video') throw new Error('not a video manifest');
     expect(manifest.video.renditions.map((r) => r.name)).toEqual(['240p', '360p']);
     expect(await archive.keys(`${stagingPrefix(id, media.digest)}/`)).toEqual([]); // staging removed on publish
