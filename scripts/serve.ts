@@ -18,7 +18,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import next from 'next';
 import { assignClientAddressHeader, getConfig, type Config } from '../lib/config';
-import { CompressedAssets, preferredEncoding } from '../lib/http/compressed-assets';
+import { preferredEncoding } from '../lib/http/accept-encoding';
+import { CompressedAssets } from '../lib/http/compressed-assets';
 import { isTrustedProxy, resolveClientAddress } from '../lib/http/client-address';
 import { freshCopy, localGeneration, mayKeep, nonceOf, pageCacheKey, PageCache } from '../lib/http/page-cache';
 import { SharedGeneration } from '../lib/http/shared-generation';
@@ -39,21 +40,21 @@ async function catalogGeneration(config: Config, shared: SharedGeneration | unde
   return `${localGeneration()}:${everywhere}:${config.search.driver === 'embedded' ? indexWriteStamp(config.search.dir) : ''}`;
 }
 
-/** Brotli quality 5: 10 % smaller than 4 for ~0.6 ms more per page; a record page then fits in fewer round trips. */
-const BROTLI_PAGE_QUALITY = 5;
-
-function pageCompressor(encoding: 'br' | 'gzip'): zlib.BrotliCompress | zlib.Gzip {
-  return encoding === 'br' ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_PAGE_QUALITY } }) : zlib.createGzip({ level: 4 });
-}
+/**
+ * How pages are compressed, kept or rendered fresh. Brotli quality 5: 10 % smaller than 4 for ~0.6 ms more per
+ * page; a record page then fits in fewer round trips.
+ */
+const PAGE_BROTLI: zlib.BrotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } };
+const PAGE_GZIP: zlib.ZlibOptions = { level: 4 };
 
 /** Sends a kept page, compressed as the client accepts. */
 function sendKept(request: http.IncomingMessage, response: http.ServerResponse, status: number, headers: [string, string][], body: Buffer): void {
   const encoding = preferredEncoding(request);
   const sent =
     encoding === 'br'
-      ? zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_PAGE_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+      ? zlib.brotliCompressSync(body, { params: { ...PAGE_BROTLI.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
       : encoding === 'gzip'
-        ? zlib.gzipSync(body, { level: 4 })
+        ? zlib.gzipSync(body, PAGE_GZIP)
         : body;
   for (const [name, value] of headers) response.setHeader(name, value);
   response.setHeader(CACHE_STATE, 'hit');
@@ -100,7 +101,7 @@ function renderAndKeep(request: http.IncomingMessage, response: http.ServerRespo
     response.setHeader('content-encoding', encoding);
     const vary = String(response.getHeader('vary') ?? '');
     if (!/\baccept-encoding\b/i.test(vary)) response.setHeader('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
-    compressor = pageCompressor(encoding);
+    compressor = encoding === 'br' ? zlib.createBrotliCompress(PAGE_BROTLI) : zlib.createGzip(PAGE_GZIP);
     compressor.on('data', (data: Buffer) => write(data));
     compressor.on('error', () => response.destroy());
   };

@@ -17,7 +17,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import Negotiator from 'negotiator';
+import { preferredEncoding } from './accept-encoding';
 
 const brotliCompress = promisify(zlib.brotliCompress);
 
@@ -34,11 +34,6 @@ interface CompressedAsset {
   body: Buffer;
   contentType: string;
   etag: string;
-}
-
-/** The encoding to answer with, as the client's Accept-Encoding allows (q=0 refuses); brotli first. */
-export function preferredEncoding(request: http.IncomingMessage): 'br' | 'gzip' | undefined {
-  return new Negotiator(request).encodings(['br', 'gzip'], { preferred: ['br', 'gzip'] })[0] as 'br' | 'gzip' | undefined;
 }
 
 export class CompressedAssets {

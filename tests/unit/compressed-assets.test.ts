@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompressedAssets, preferredEncoding } from '@/lib/http/compressed-assets';
+import { preferredEncoding } from '@/lib/http/accept-encoding';
+import { CompressedAssets } from '@/lib/http/compressed-assets';
 
 const NEXT_ANSWERED = 'left to next';
 /** Compressible like a real chunk: repeated code with some variety. */
