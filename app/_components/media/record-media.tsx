@@ -113,17 +113,18 @@ async function ImageFigure({ record, media, manifest, locale, caption, first, ge
   }
   const fallback = closestJpeg(image.renditions);
   const largest = largestJpeg(image.renditions);
+  const src = derivativeUrl(record.id, media, (fallback ?? image.thumbnail).file);
   const avif = srcSet(record.id, media, image.renditions, 'avif');
   return (
     <figure>
       {/* The likely LCP picture, announced at the top of <head>: its download starts before the stylesheet and the scripts. */}
-      {first && avif && <PreloadPicture href={derivativeUrl(record.id, media, (fallback ?? image.thumbnail).file)} type="image/avif" srcSet={avif} sizes={SIZES} />}
+      {first && avif && <PreloadPicture href={src} type="image/avif" srcSet={avif} sizes={SIZES} />}
       <div className="relative">
         <picture>
           <source type="image/avif" srcSet={avif} sizes={SIZES} />
           <source type="image/webp" srcSet={srcSet(record.id, media, image.renditions, 'webp')} sizes={SIZES} />
           <img
-            src={derivativeUrl(record.id, media, (fallback ?? image.thumbnail).file)}
+            src={src}
             srcSet={srcSet(record.id, media, image.renditions, 'jpeg')}
             sizes={SIZES}
             width={image.width}
